@@ -1,0 +1,4 @@
+package dev.courier;
+
+/** A request that exactly one handler carries out: {@link CommandProcessor#send(Command)}. */
+public interface Command extends Request {}

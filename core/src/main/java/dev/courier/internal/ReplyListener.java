@@ -1,0 +1,203 @@
+package dev.courier.internal;
+
+import dev.courier.CourierException;
+import dev.courier.Reply;
+import dev.courier.Request;
+import dev.courier.Subscription;
+import dev.courier.message.Message;
+import dev.courier.message.MessageMappers;
+import dev.courier.spi.ChannelFactory;
+import dev.courier.spi.DeadLetterReason;
+import dev.courier.spi.MessageConsumer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one consumer of a processor's reply address, shared by all its calls and recipients. A reply for a call
+ * completes the caller's future; a message for a recipient goes to its callback; a reply for nobody is dropped and
+ * counted; a message for a recipient that is not registered is dead-lettered with the reason.
+ */
+public final class ReplyListener implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplyListener.class);
+
+    private record Pending(Class<? extends Reply> type, CompletableFuture<Reply> future) {}
+
+    private record Recipient(Class<? extends Request> type, Consumer<Request> callback) {}
+
+    private final String address;
+    private final Subscription subscription;
+    private final MessageMappers mappers;
+    private final Clock clock;
+    private final Map<UUID, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<String, Recipient> recipients = new ConcurrentHashMap<>();
+    private final AtomicLong dropped = new AtomicLong();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public ReplyListener(String address, ChannelFactory channels, MessageMappers mappers, Clock clock) {
+        this.address = address;
+        this.mappers = mappers;
+        this.clock = clock;
+        this.subscription = Subscription.of(address, Reply.class).channelFactory(channels)
+                .receiveTimeout(Duration.ofMillis(200));
+        MessageConsumer first = channels.createConsumer(subscription);
+        this.thread = new NamedThreadFactory("courier-replies").newThread(() -> run(first));
+        thread.start();
+    }
+
+    /** The reply-to address: the topic this listener's channel reads. */
+    public String address() {
+        return address;
+    }
+
+    /** Registers a caller before its request leaves; the future completes with the reply. */
+    public <R extends Reply> CompletableFuture<Reply> expect(UUID correlationId, Class<R> type) {
+        CompletableFuture<Reply> future = new CompletableFuture<>();
+        if (pending.putIfAbsent(correlationId, new Pending(type, future)) != null) {
+            throw new CourierException("A call with id " + correlationId + " is already waiting for its reply");
+        }
+        return future;
+    }
+
+    /** Removes a caller (after its reply, timeout or failure); a reply arriving afterwards is dropped. */
+    public void forget(UUID correlationId) {
+        pending.remove(correlationId);
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T extends Request> void addRecipient(String id, Class<T> type, Consumer<? super T> callback) {
+        Recipient recipient = new Recipient(type, r -> ((Consumer<Request>) callback).accept(r));
+        if (recipients.putIfAbsent(id, recipient) != null) {
+            throw new IllegalArgumentException("Recipient '" + id + "' is already registered");
+        }
+    }
+
+    public boolean removeRecipient(String id) {
+        return recipients.remove(id) != null;
+    }
+
+    /** Replies that arrived when nobody waited for them any more. */
+    public long droppedReplies() {
+        return dropped.get();
+    }
+
+    private void run(MessageConsumer first) {
+        MessageConsumer consumer = first;
+        Duration backoff = Duration.ofMillis(100);
+        while (running) {
+            try {
+                if (consumer == null) {
+                    consumer = subscription.channelFactory().createConsumer(subscription);
+                }
+                Message message = consumer.receive(subscription.receiveTimeout());
+                if (message != null) {
+                    deliver(consumer, message);
+                }
+                backoff = Duration.ofMillis(100);
+            } catch (RuntimeException e) {
+                LOG.warn("Reply channel '{}' failed; retrying in {} ms: {}", address, backoff.toMillis(), e.toString());
+                close(consumer);
+                consumer = null;
+                try {
+                    closed.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10)
+                        : backoff.multipliedBy(2);
+            }
+        }
+        close(consumer);
+    }
+
+    private void deliver(MessageConsumer consumer, Message message) {
+        String recipientId = message.header().bag().get(MessageMappers.RECIPIENT_HEADER);
+        if (recipientId != null) {
+            toRecipient(consumer, message, recipientId);
+            return;
+        }
+        UUID correlationId = message.header().correlationId();
+        Pending caller = correlationId == null ? null : pending.remove(correlationId);
+        if (caller == null) {
+            dropped.incrementAndGet();
+            LOG.info("Dropping reply {} (correlation {}): no caller waits for it any more", message.id(),
+                    correlationId);
+            consumer.acknowledge(message);
+            return;
+        }
+        try {
+            caller.future().complete((Reply) mappers.toRequest(message, List.of(caller.type())));
+            consumer.acknowledge(message);
+        } catch (RuntimeException e) {
+            caller.future().completeExceptionally(e);
+            consumer.reject(message, reason("unacceptable", e, message));
+        }
+    }
+
+    private void toRecipient(MessageConsumer consumer, Message message, String recipientId) {
+        Recipient recipient = recipients.get(recipientId);
+        if (recipient == null) {
+            LOG.warn("Dead-lettering {}: recipient '{}' is not registered", message.id(), recipientId);
+            consumer.reject(message, new DeadLetterReason("no-recipient", "recipient '" + recipientId
+                    + "' is not registered (removed, or never added)", "", message.topic(),
+                    message.header().handledCount(), clock.instant()));
+            return;
+        }
+        Request request;
+        try {
+            request = mappers.toRequest(message, List.of(recipient.type()));
+        } catch (RuntimeException e) {
+            consumer.reject(message, reason("unacceptable", e, message));
+            return;
+        }
+        try {
+            recipient.callback().accept(request);
+            consumer.acknowledge(message);
+        } catch (RuntimeException e) {
+            LOG.warn("Recipient '{}' failed on {}: {}", recipientId, message.id(), e.toString());
+            consumer.reject(message, reason("handler-failed", e, message));
+        }
+    }
+
+    private DeadLetterReason reason(String why, Exception e, Message message) {
+        return new DeadLetterReason(why, String.valueOf(e.getMessage()), e.getClass().getName(), message.topic(),
+                message.header().handledCount() + 1, clock.instant());
+    }
+
+    private static void close(MessageConsumer consumer) {
+        if (consumer != null) {
+            try {
+                consumer.close();
+            } catch (RuntimeException e) {
+                LOG.debug("Closing the reply consumer failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** Stops listening; callers still waiting fail. */
+    @Override
+    public void close() {
+        running = false;
+        closed.countDown();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        CourierException gone = new CourierException("The processor was closed while waiting for this reply");
+        pending.values().forEach(p -> p.future().completeExceptionally(gone));
+        pending.clear();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.courier.spi;
+
+import dev.courier.message.Message;
+import java.time.Duration;
+
+/**
+ * Reads one channel for one message pump. Not thread-safe: each performer has its own consumer. Messages it returns
+ * carry a {@linkplain Message#receipt() receipt} and must be settled exactly once, by {@link #acknowledge},
+ * {@link #requeue} or {@link #reject}. A message that is never settled is redelivered after the consumer closes.
+ */
+public interface MessageConsumer extends AutoCloseable {
+
+    /**
+     * Waits up to {@code timeout} for the next message. Returns null when none arrived. The returned message's
+     * {@code handledCount} says how many times it was requeued before, as the transport itself counted.
+     *
+     * @throws dev.courier.ChannelFailureException when the channel is broken (the pump backs off and retries)
+     */
+    Message receive(Duration timeout);
+
+    /** Done with it: the broker forgets the message. */
+    void acknowledge(Message message);
+
+    /**
+     * Puts the message back to be delivered again no sooner than {@code delay}, with its handled count one higher.
+     */
+    void requeue(Message message, Duration delay);
+
+    /** Moves the message to this channel's dead letters, with the reason as headers. */
+    void reject(Message message, DeadLetterReason reason);
+
+    /** Stops receiving. Unsettled messages go back to the channel. */
+    @Override
+    void close();
+}

@@ -1,0 +1,200 @@
+package dev.courier.store;
+
+import dev.courier.OutboxException;
+import dev.courier.message.Message;
+import dev.courier.spi.Outbox;
+import dev.courier.spi.OutboxTransaction;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * An outbox in memory, for tests and for processes that accept losing outstanding messages when they stop. It
+ * ignores the transaction it is given (there is nothing to join). Both kinds of message it holds are bounded, so
+ * neither a broker outage nor a long-running producer can exhaust the heap: an add that would exceed the bound on
+ * outstanding messages fails with an {@link OutboxException}; and of the dispatched messages (kept so that they can
+ * be reposted) it keeps only the most recently dispatched {@code maxDispatched}, dropping the oldest first.
+ * {@link #deleteDispatchedBefore} deletes dispatched messages sooner, by age.
+ */
+public final class InMemoryOutbox implements Outbox {
+    /** The bound {@link #InMemoryOutbox()} uses. */
+    public static final int DEFAULT_MAX_OUTSTANDING = 100_000;
+    /** How many dispatched messages {@link #InMemoryOutbox()} keeps for repost. */
+    public static final int DEFAULT_MAX_DISPATCHED = 10_000;
+
+    private static final class Entry {
+        final Message message;
+        final Instant createdAt;
+        Instant leaseUntil;
+        Instant dispatchedAt;
+
+        Entry(Message message, Instant createdAt) {
+            this.message = message;
+            this.createdAt = createdAt;
+        }
+    }
+
+    private final Clock clock;
+    private final int maxOutstanding;
+    private final int maxDispatched;
+    /** Outstanding entries in the order they were added, which is oldest first. */
+    private final LinkedHashMap<UUID, Entry> outstanding = new LinkedHashMap<>();
+    /** Dispatched entries in the order they were marked, which is oldest dispatch first. */
+    private final LinkedHashMap<UUID, Entry> dispatched = new LinkedHashMap<>();
+
+    public InMemoryOutbox() {
+        this(Clock.systemUTC(), DEFAULT_MAX_OUTSTANDING);
+    }
+
+    /** Keeps the default {@value #DEFAULT_MAX_DISPATCHED} dispatched messages. */
+    public InMemoryOutbox(Clock clock, int maxOutstanding) {
+        this(clock, maxOutstanding, DEFAULT_MAX_DISPATCHED);
+    }
+
+    /**
+     * @param clock          the time messages are created, leased and dispatched at
+     * @param maxOutstanding how many outstanding messages it holds at most; must be positive
+     * @param maxDispatched  how many dispatched messages it keeps for repost, the most recently dispatched; zero keeps
+     *                       none, must not be negative
+     */
+    public InMemoryOutbox(Clock clock, int maxOutstanding, int maxDispatched) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (maxOutstanding <= 0) {
+            throw new IllegalArgumentException("maxOutstanding must be positive but was " + maxOutstanding);
+        }
+        if (maxDispatched < 0) {
+            throw new IllegalArgumentException("maxDispatched must not be negative but was " + maxDispatched);
+        }
+        this.maxOutstanding = maxOutstanding;
+        this.maxDispatched = maxDispatched;
+    }
+
+    @Override
+    public synchronized void add(Collection<Message> messages, OutboxTransaction transaction) {
+        Objects.requireNonNull(messages, "messages");
+        Objects.requireNonNull(transaction, "transaction");
+        if (messages.size() == 1) {
+            addOne(messages.iterator().next());
+            return;
+        }
+        Map<UUID, Message> fresh = new LinkedHashMap<>();
+        for (Message message : messages) {
+            if (holds(message.id()) || fresh.putIfAbsent(message.id(), message) != null) {
+                throw new OutboxException("message " + message.id() + " (topic " + message.topic()
+                        + ") is already in the outbox");
+            }
+        }
+        if (outstanding.size() + fresh.size() > maxOutstanding) {
+            throw new OutboxException("outbox full: " + outstanding.size() + " outstanding, limit " + maxOutstanding
+                    + " (adding " + fresh.size() + ")");
+        }
+        Instant now = clock.instant();
+        for (Message message : fresh.values()) {
+            Entry entry = new Entry(message, now);
+            outstanding.put(message.id(), entry);
+        }
+    }
+
+    @Override
+    public synchronized Optional<Message> get(UUID messageId) {
+        Entry entry = outstanding.get(Objects.requireNonNull(messageId, "messageId"));
+        if (entry == null) {
+            entry = dispatched.get(messageId);
+        }
+        return entry == null ? Optional.empty() : Optional.of(entry.message);
+    }
+
+    @Override
+    public synchronized List<Message> claimOutstanding(Instant createdBefore, int limit, Duration lease) {
+        Objects.requireNonNull(createdBefore, "createdBefore");
+        Objects.requireNonNull(lease, "lease");
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be positive but was " + limit);
+        }
+        if (lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("lease must be positive but was " + lease);
+        }
+        Instant now = clock.instant();
+        List<Message> claimed = new ArrayList<>(Math.min(limit, outstanding.size()));
+        for (Entry entry : outstanding.values()) {
+            if (claimed.size() == limit) {
+                break;
+            }
+            boolean free = entry.leaseUntil == null || !entry.leaseUntil.isAfter(now);
+            if (free && !entry.createdAt.isAfter(createdBefore)) {
+                entry.leaseUntil = now.plus(lease);
+                claimed.add(entry.message);
+            }
+        }
+        return claimed;
+    }
+
+    @Override
+    public synchronized void markDispatched(Collection<UUID> messageIds, Instant at) {
+        Objects.requireNonNull(messageIds, "messageIds");
+        Objects.requireNonNull(at, "at");
+        for (UUID id : messageIds) {
+            Entry entry = outstanding.remove(id);
+            if (entry != null) {
+                entry.dispatchedAt = at;
+                entry.leaseUntil = null;
+                dispatched.put(id, entry);
+            }
+        }
+        if (dispatched.size() > maxDispatched) {
+            Iterator<Entry> oldestFirst = dispatched.values().iterator();
+            for (int excess = dispatched.size() - maxDispatched; excess > 0; excess--) {
+                oldestFirst.next();
+                oldestFirst.remove();
+            }
+        }
+    }
+
+    /** How many dispatched messages it holds. */
+    public synchronized int dispatchedCount() {
+        return dispatched.size();
+    }
+
+    @Override
+    public synchronized long outstandingCount() {
+        return outstanding.size();
+    }
+
+    @Override
+    public synchronized int deleteDispatchedBefore(Instant cutoff) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        int before = dispatched.size();
+        dispatched.values().removeIf(e -> e.dispatchedAt.isBefore(cutoff));
+        return before - dispatched.size();
+    }
+
+    private void addOne(Message message) {
+        if (holds(message.id())) {
+            throw new OutboxException("message " + message.id() + " (topic " + message.topic()
+                    + ") is already in the outbox");
+        }
+        if (outstanding.size() >= maxOutstanding) {
+            throw new OutboxException("outbox full: " + outstanding.size() + " outstanding, limit " + maxOutstanding
+                    + " (adding 1)");
+        }
+        outstanding.put(message.id(), new Entry(message, clock.instant()));
+    }
+
+    private boolean holds(UUID id) {
+        return outstanding.containsKey(id) || dispatched.containsKey(id);
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryOutbox[maxOutstanding=" + maxOutstanding + ", maxDispatched=" + maxDispatched + "]";
+    }
+}
