@@ -1,0 +1,30 @@
+package dev.courier.transport.inmemory.internal;
+
+import dev.courier.message.Message;
+import java.time.Instant;
+
+/**
+ * One message's place in one channel: the broker's own handled count (never the producer's), when it is due, and
+ * which reader holds it while it is in flight. Guarded by its channel's lock.
+ */
+final class Entry {
+    final Message message;
+    final long sequence;
+    int handledCount;
+    Instant dueAt;
+    long tag;
+    ChannelQueue.Reader owner;
+
+    Entry(Message message, long sequence, Instant dueAt) {
+        this.message = message;
+        this.sequence = sequence;
+        this.dueAt = dueAt;
+    }
+
+    /** The message as a consumer sees it: the broker's handled count in the header. */
+    Message delivered() {
+        return message.header().handledCount() == handledCount
+                ? message
+                : message.withHeader(message.header().withHandledCount(handledCount));
+    }
+}

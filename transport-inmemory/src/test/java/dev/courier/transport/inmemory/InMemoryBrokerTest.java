@@ -1,0 +1,236 @@
+package dev.courier.transport.inmemory;
+
+import static dev.courier.transport.inmemory.TestMessages.command;
+import static dev.courier.transport.inmemory.TestMessages.delayed;
+import static dev.courier.transport.inmemory.TestMessages.subscription;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.courier.ProducerException;
+import dev.courier.message.Message;
+import dev.courier.spi.DeadLetterReason;
+import dev.courier.spi.MessageConsumer;
+import dev.courier.spi.MessageProducer;
+import dev.courier.testing.Await;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Behaviour of the in-memory broker beyond the transport contract. */
+class InMemoryBrokerTest {
+    private static final Duration SHORT = Duration.ofMillis(50);
+    private static final Duration LONG = Duration.ofSeconds(5);
+
+    private final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
+    private final InMemoryBroker broker = InMemoryBroker.builder().clock(clock).build();
+    private final InMemoryTransport transport = new InMemoryTransport(broker);
+    private final MessageProducer producer = transport.producer();
+
+    @Test
+    void messageSentToADeclaredChannelBeforeAnyConsumerConnectsIsKept() {
+        broker.declareChannel("orders", "orders.billing");
+        Message sent = command("orders", "early");
+
+        producer.send(sent).join();
+        MessageConsumer consumer = transport.createConsumer(subscription("orders", "orders.billing"));
+
+        assertThat(consumer.receive(LONG).id()).isEqualTo(sent.id());
+    }
+
+    @Test
+    void sendToATopicWithNoChannelFailsNamingTheTopicAndTheMessage() {
+        Message sent = command("nobody.listens", "lost");
+
+        CompletableFuture<Void> result = producer.send(sent);
+
+        assertThatThrownBy(result::get).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(ProducerException.class)
+                .hasMessageContaining("nobody.listens").hasMessageContaining(sent.id().toString());
+    }
+
+    @Test
+    void sendAfterTheProducerClosedFails() {
+        broker.declareChannel("orders", "orders.billing");
+        producer.close();
+
+        assertThat(producer.send(command("orders", "too late"))).failsWithin(LONG)
+                .withThrowableThat().withCauseInstanceOf(ProducerException.class);
+    }
+
+    @Test
+    void aChannelDeliversItsMessagesFirstInFirstOut() {
+        MessageConsumer consumer = transport.createConsumer(subscription("orders", "orders.billing"));
+        List<Message> sent = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            sent.add(command("orders", "order " + i));
+        }
+        producer.sendBatch(sent).join();
+
+        List<Message> received = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) {
+            Message message = consumer.receive(LONG);
+            received.add(message);
+            consumer.acknowledge(message);
+        }
+
+        assertThat(received).containsExactlyElementsOf(sent);
+    }
+
+    @Test
+    void aChannelNameTakenByAnotherTopicIsRefused() {
+        broker.declareChannel("orders", "shared.name");
+
+        assertThatThrownBy(() -> transport.createConsumer(subscription("invoices", "shared.name")))
+                .isInstanceOf(InMemoryBrokerException.class)
+                .hasMessageContaining("shared.name").hasMessageContaining("orders").hasMessageContaining("invoices");
+    }
+
+    @Test
+    void advancingTheManualClockWakesAReceiverWaitingForADelayedMessage() throws Exception {
+        MessageConsumer consumer = transport.createConsumer(subscription("orders", "orders.billing"));
+        producer.send(delayed("orders", "in a minute", Duration.ofMinutes(1))).join();
+        AtomicReference<Message> received = new AtomicReference<>();
+        Thread receiver = new Thread(() -> received.set(consumer.receive(Duration.ofSeconds(30))), "receiver");
+        receiver.start();
+        Await.until(LONG, "the receiver to wait", () -> receiver.getState() == Thread.State.TIMED_WAITING);
+
+        clock.advance(Duration.ofMinutes(1));
+        receiver.join(LONG.toMillis());
+
+        assertThat(receiver.isAlive()).as("receiver still waiting after the clock moved").isFalse();
+        assertThat(received.get()).isNotNull();
+    }
+
+    @Test
+    void onTheSystemClockADelayedMessageArrivesWhenItsDelayHasPassedInRealTime() {
+        InMemoryTransport realTime = InMemoryTransport.create();
+        MessageConsumer consumer = realTime.createConsumer(subscription("orders", "orders.billing"));
+        Duration delay = Duration.ofMillis(200);
+
+        long sentAt = System.nanoTime();
+        realTime.producer().send(delayed("orders", "soon", delay)).join();
+        Message received = consumer.receive(LONG);
+        long elapsed = System.nanoTime() - sentAt;
+
+        assertThat(received).isNotNull();
+        assertThat(Duration.ofNanos(elapsed)).isGreaterThanOrEqualTo(delay).isLessThan(LONG);
+    }
+
+    @Test
+    void aConsumerHoldsNoMoreUnsettledMessagesThanItsPrefetch() {
+        MessageConsumer consumer = transport.createConsumer(subscription("orders", "orders.billing").prefetch(1));
+        producer.sendBatch(List.of(command("orders", "one"), command("orders", "two"))).join();
+
+        Message first = consumer.receive(LONG);
+        Message whileHoldingOne = consumer.receive(SHORT);
+        consumer.acknowledge(first);
+        Message second = consumer.receive(LONG);
+
+        assertThat(whileHoldingOne).isNull();
+        assertThat(second).isNotNull().isNotEqualTo(first);
+    }
+
+    @Test
+    void settlingAMessageTwiceFailsNamingTheChannel() {
+        MessageConsumer consumer = transport.createConsumer(subscription("orders", "orders.billing"));
+        producer.send(command("orders", "once")).join();
+        Message received = consumer.receive(LONG);
+        consumer.acknowledge(received);
+
+        assertThatThrownBy(() -> consumer.requeue(received, Duration.ZERO))
+                .isInstanceOf(InMemoryBrokerException.class).hasMessageContaining("orders.billing");
+    }
+
+    @Test
+    void aMessageCannotBeSettledByAConsumerThatDidNotReceiveIt() {
+        MessageConsumer receiver = transport.createConsumer(subscription("orders", "orders.billing"));
+        MessageConsumer other = transport.createConsumer(subscription("orders", "orders.billing"));
+        MessageConsumer elsewhere = transport.createConsumer(subscription("orders", "orders.audit"));
+        producer.send(command("orders", "mine")).join();
+        Message received = receiver.receive(LONG);
+        elsewhere.acknowledge(elsewhere.receive(LONG));
+
+        assertThatThrownBy(() -> other.acknowledge(received)).isInstanceOf(InMemoryBrokerException.class);
+        assertThatThrownBy(() -> elsewhere.acknowledge(received)).isInstanceOf(InMemoryBrokerException.class)
+                .hasMessageContaining(received.id().toString()).hasMessageContaining("orders.audit");
+        assertThatThrownBy(() -> receiver.acknowledge(command("orders", "never received")))
+                .isInstanceOf(InMemoryBrokerException.class);
+        receiver.acknowledge(received);
+    }
+
+    @Test
+    void closingAConsumerWakesItsWaitingReceiveAndLaterReceivesFail() throws Exception {
+        MessageConsumer consumer = transport.createConsumer(subscription("orders", "orders.billing"));
+        AtomicReference<Message> received = new AtomicReference<>(command("orders", "placeholder"));
+        Thread receiver = new Thread(() -> received.set(consumer.receive(Duration.ofSeconds(30))), "receiver");
+        receiver.start();
+        Await.until(LONG, "the receiver to wait", () -> receiver.getState() == Thread.State.TIMED_WAITING);
+
+        consumer.close();
+        receiver.join(LONG.toMillis());
+
+        assertThat(receiver.isAlive()).isFalse();
+        assertThat(received.get()).isNull();
+        assertThatThrownBy(() -> consumer.receive(SHORT)).isInstanceOf(InMemoryBrokerException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
+    void anInterruptedReceiveReturnsNullAndKeepsTheInterruptFlag() {
+        MessageConsumer consumer = transport.createConsumer(subscription("orders", "orders.billing"));
+        Thread.currentThread().interrupt();
+        try {
+            assertThat(consumer.receive(LONG)).isNull();
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void settledMessagesAreReleasedAndOnlyUnsettledOnesRemainCounted() {
+        MessageConsumer consumer = transport.createConsumer(subscription("orders", "orders.billing"));
+        for (int i = 0; i < 100; i++) {
+            producer.send(command("orders", "order " + i)).join();
+            consumer.acknowledge(consumer.receive(LONG));
+        }
+
+        ChannelStats stats = broker.stats("orders.billing");
+
+        assertThat(stats.acknowledged()).isEqualTo(100);
+        assertThat(stats.unsettled()).isZero();
+    }
+
+    @Test
+    void aChannelKeepsAtMostItsDeadLetterLimitDroppingTheOldest() {
+        InMemoryBroker small = InMemoryBroker.builder().clock(clock).deadLetterLimit(2).build();
+        InMemoryTransport smallTransport = new InMemoryTransport(small);
+        MessageConsumer consumer = smallTransport.createConsumer(subscription("orders", "orders.billing"));
+        List<Message> sent = List.of(command("orders", "1"), command("orders", "2"), command("orders", "3"));
+        smallTransport.producer().sendBatch(sent).join();
+
+        for (int i = 0; i < sent.size(); i++) {
+            Message message = consumer.receive(LONG);
+            consumer.reject(message, new DeadLetterReason("rejected", "", "", "orders", 1, clock.instant()));
+        }
+
+        assertThat(small.deadLetters("orders.billing")).extracting(dead -> dead.message().id())
+                .containsExactly(sent.get(1).id(), sent.get(2).id());
+        assertThat(small.stats("orders.billing").deadLettered()).isEqualTo(3);
+    }
+
+    @Test
+    void aNegativeRequeueDelayIsRefusedNamingTheMessage() {
+        MessageConsumer consumer = transport.createConsumer(subscription("orders", "orders.billing"));
+        producer.send(command("orders", "x")).join();
+        Message received = consumer.receive(LONG);
+
+        assertThatThrownBy(() -> consumer.requeue(received, Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(received.id().toString());
+    }
+}
