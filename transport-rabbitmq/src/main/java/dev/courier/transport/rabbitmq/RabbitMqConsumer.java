@@ -1,0 +1,255 @@
+package dev.courier.transport.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.courier.ChannelFailureException;
+import dev.courier.Subscription;
+import dev.courier.message.Message;
+import dev.courier.spi.DeadLetterReason;
+import dev.courier.spi.MessageConsumer;
+import dev.courier.transport.rabbitmq.internal.Receipt;
+import dev.courier.transport.rabbitmq.internal.Topology;
+import dev.courier.transport.rabbitmq.internal.WireFormat;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one channel's work queue on an AMQP channel of its own, with manual acks and {@code basic.qos} set to the
+ * subscription's prefetch. Deliveries are pushed by the client into a local buffer that {@link #receive} reads.
+ * Requeue and reject publish a copy (to the channel's retry queue or dead-letter queue), wait for its confirm, and
+ * only then ack the original: a crash in between gives a duplicate, never a loss.
+ *
+ * <p>After the client recovers a lost connection, delivery tags handed out before are stale: settling such a
+ * message does nothing (the broker redelivers it), so no channel error follows. Not thread-safe: one per pump.
+ */
+public final class RabbitMqConsumer implements MessageConsumer {
+    private static final Logger LOG = LoggerFactory.getLogger(RabbitMqConsumer.class);
+
+    private final Connection connection;
+    private final Channel channel;
+    private final Topology topology;
+    private final Subscription subscription;
+    private final RabbitMqConfig config;
+    private final String queue;
+    private final String retryPrefix;
+    private final BlockingQueue<Delivery> buffer = new LinkedBlockingQueue<>();
+    private final AtomicLong generation = new AtomicLong();
+    private final AtomicBoolean returned = new AtomicBoolean();
+    private volatile String broken;
+    private volatile boolean closed;
+
+    private record Delivery(long generation, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {}
+
+    RabbitMqConsumer(Connection connection, Topology topology, Subscription subscription, RabbitMqConfig config) {
+        this.connection = connection;
+        this.topology = topology;
+        this.subscription = subscription;
+        this.config = config;
+        this.queue = subscription.channel();
+        this.retryPrefix = Topology.retryQueuePrefix(queue);
+        topology.declareChannel(connection, subscription.topic(), queue, config.queueType(queue));
+        try {
+            channel = connection.createChannel();
+            channel.basicQos(subscription.prefetch());
+            channel.confirmSelect();
+            channel.addReturnListener(r -> returned.set(true));
+            channel.addShutdownListener(this::channelClosed);
+            channel.basicConsume(queue, false, new DefaultConsumer(channel) {
+                @Override
+                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties,
+                        byte[] body) {
+                    buffer.add(new Delivery(generation.get(), envelope, properties, body));
+                }
+
+                @Override
+                public void handleCancel(String tag) {
+                    broken = "the broker cancelled the consumer (queue '" + queue + "' deleted?)";
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            throw new ChannelFailureException("Cannot consume from queue '" + queue + "' (topic '"
+                    + subscription.topic() + "') on " + config.address() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Any close moves to a new generation; a channel-level close (not recovered by the client) is final. */
+    private void channelClosed(ShutdownSignalException cause) {
+        generation.incrementAndGet();
+        buffer.clear();
+        if (!cause.isHardError() && !cause.isInitiatedByApplication()) {
+            broken = "the broker closed the channel: " + cause.getMessage();
+        }
+    }
+
+    @Override
+    public Message receive(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            failIfBroken();
+            Delivery delivery;
+            try {
+                delivery = buffer.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            if (delivery == null) {
+                failIfBroken();
+                return null;
+            }
+            if (delivery.generation != generation.get()) {
+                continue; // from before a reconnect: the broker redelivers it
+            }
+            Map<String, Object> headers = delivery.properties.getHeaders();
+            int count = WireFormat.handledCount(headers, retryPrefix);
+            Message message = WireFormat.toMessage(delivery.properties, delivery.body,
+                    delivery.envelope.getRoutingKey(), subscription.topic(), count,
+                    config.maxBodySize());
+            return message.withReceipt(new Receipt(this, delivery.envelope.getDeliveryTag(), delivery.generation,
+                    delivery.properties, count));
+        }
+    }
+
+    private void failIfBroken() {
+        if (closed) {
+            throw new ChannelFailureException("Consumer of queue '" + queue + "' is closed");
+        }
+        if (broken != null) {
+            throw new ChannelFailureException("Consumer of queue '" + queue + "' (topic '" + subscription.topic()
+                    + "') failed: " + broken);
+        }
+    }
+
+    @Override
+    public void acknowledge(Message message) {
+        Receipt receipt = receipt(message);
+        if (stale(receipt, message, "ack")) {
+            return;
+        }
+        try {
+            channel.basicAck(receipt.deliveryTag(), false);
+        } catch (IOException | RuntimeException e) {
+            throw failure("acknowledge", message, e);
+        }
+    }
+
+    @Override
+    public void requeue(Message message, Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative but was " + delay);
+        }
+        Receipt receipt = receipt(message);
+        if (stale(receipt, message, "requeue")) {
+            return;
+        }
+        long millis = delay.toMillis();
+        topology.declareRetry(connection, queue, millis);
+        Map<String, Object> headers = copyHeaders(receipt.properties());
+        headers.keySet().removeIf(name -> name.startsWith("x-death") || name.startsWith("x-first-death")
+                || name.startsWith("x-last-death"));
+        headers.put(WireFormat.HANDLED_COUNT, receipt.handledCount() + 1);
+        republish(Topology.retryQueue(queue, millis), headers, message, receipt, "requeue");
+    }
+
+    @Override
+    public void reject(Message message, DeadLetterReason reason) {
+        Objects.requireNonNull(reason, "reason");
+        Receipt receipt = receipt(message);
+        if (stale(receipt, message, "reject")) {
+            return;
+        }
+        Map<String, Object> headers = copyHeaders(receipt.properties());
+        headers.putAll(reason.asHeaders());
+        republish(Topology.deadLetterQueue(queue), headers, message, receipt, "dead-letter");
+        LOG.info("Dead-lettered message {} on topic '{}': {}", message.id(), message.topic(), reason.reason());
+    }
+
+    /** Publishes a copy with confirm, then acks the original; if anything fails the original stays unacked. */
+    private void republish(String target, Map<String, Object> headers, Message message, Receipt receipt,
+            String action) {
+        try {
+            returned.set(false);
+            channel.basicPublish("", target, true, WireFormat.withHeaders(receipt.properties(), headers),
+                    message.body().unsafeBytes());
+            if (!channel.waitForConfirms(config.confirmTimeout().toMillis())) {
+                throw new IOException("the broker refused the copy (nack)");
+            }
+            if (returned.get()) {
+                throw new IOException("queue '" + target + "' does not exist (returned unroutable)");
+            }
+            channel.basicAck(receipt.deliveryTag(), false);
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            throw failure(action, message, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure(action, message, e);
+        }
+    }
+
+    private boolean stale(Receipt receipt, Message message, String action) {
+        if (receipt.generation() == generation.get()) {
+            return false;
+        }
+        LOG.debug("Skipping {} of message {} on topic '{}': delivered before a reconnect, the broker redelivers it",
+                action, message.id(), message.topic());
+        return true;
+    }
+
+    private Receipt receipt(Message message) {
+        Objects.requireNonNull(message, "message");
+        if (!(message.receipt() instanceof Receipt receipt) || receipt.owner() != this) {
+            throw new IllegalArgumentException("Message " + message.id() + " on topic '" + message.topic()
+                    + "' was not received by this consumer of queue '" + queue + "'");
+        }
+        return receipt;
+    }
+
+    private static Map<String, Object> copyHeaders(AMQP.BasicProperties properties) {
+        return properties.getHeaders() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(properties.getHeaders());
+    }
+
+    private ChannelFailureException failure(String action, Message message, Exception e) {
+        return new ChannelFailureException("Cannot " + action + " message " + message.id() + " on topic '"
+                + message.topic() + "' (queue '" + queue + "'): " + e.getMessage(), e);
+    }
+
+    /** Cancels and closes the channel: every unsettled message goes back to the queue. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            // Close even when the connection is down: that also unregisters the channel from the client's
+            // recovery, which would otherwise re-open it and its consumer after a reconnect, and deliveries would
+            // pile up unacknowledged in this closed consumer's buffer for as long as the connection lives.
+            channel.close();
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            LOG.debug("Closing consumer channel of queue '{}' failed: {}", queue, e.toString());
+        }
+        buffer.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "RabbitMqConsumer[queue=" + queue + ", topic=" + subscription.topic() + ", " + config.address() + "]";
+    }
+}

@@ -1,0 +1,278 @@
+package dev.courier.transport.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Return;
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.courier.ProducerException;
+import dev.courier.internal.NamedThreadFactory;
+import dev.courier.message.Message;
+import dev.courier.spi.MessageProducer;
+import dev.courier.transport.rabbitmq.internal.Topology;
+import dev.courier.transport.rabbitmq.internal.WireFormat;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes persistent, {@code mandatory} messages on one channel in confirm mode. Confirms are handled
+ * asynchronously: up to {@link RabbitMqConfig#confirmWindow()} messages may wait for theirs, and a send beyond that
+ * waits for room. A send's future completes on the broker's ack, and fails on a nack, a return (unroutable), a lost
+ * connection, or after {@link RabbitMqConfig#confirmTimeout()}.
+ *
+ * <p>Thread-safe: an AMQP channel is not, so publishing takes a lock around the channel. For more throughput than
+ * one channel gives, make several producers (each has a channel of its own).
+ */
+public final class RabbitMqProducer implements MessageProducer {
+    private static final Logger LOG = LoggerFactory.getLogger(RabbitMqProducer.class);
+
+    private final Connection connection;
+    private final Channel channel;
+    private final Topology topology;
+    private final RabbitMqConfig config;
+    private final Semaphore window;
+    private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ScheduledExecutorService expiry;
+    private volatile boolean closed;
+
+    RabbitMqProducer(Connection connection, Topology topology, RabbitMqConfig config) {
+        this.connection = connection;
+        this.topology = topology;
+        this.config = config;
+        this.window = new Semaphore(config.confirmWindow());
+        topology.declareExchanges(connection);
+        try {
+            this.channel = connection.createChannel();
+            channel.confirmSelect();
+        } catch (IOException e) {
+            throw new ProducerException("Cannot open a publishing channel on " + config.address(), e);
+        }
+        channel.addConfirmListener((tag, multiple) -> settle(tag, multiple, false),
+                (tag, multiple) -> settle(tag, multiple, true));
+        channel.addReturnListener(this::returned);
+        channel.addShutdownListener(this::lost);
+        long period = Math.max(50, Math.min(1000, config.confirmTimeout().toMillis() / 4));
+        expiry = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("courier-rabbitmq-confirm-expiry"));
+        expiry.scheduleWithFixedDelay(this::expire, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public CompletableFuture<Void> send(Message message) {
+        Objects.requireNonNull(message, "message");
+        ProducerException refused = check(message);
+        return refused != null ? CompletableFuture.failedFuture(refused) : publish(message);
+    }
+
+    /** Checks every message first (a too-large one fails the batch before anything is sent), then publishes all. */
+    @Override
+    public CompletableFuture<Void> sendBatch(List<Message> messages) {
+        Objects.requireNonNull(messages, "messages");
+        for (Message message : messages) {
+            ProducerException refused = check(Objects.requireNonNull(message, "message in batch"));
+            if (refused != null) {
+                return CompletableFuture.failedFuture(refused);
+            }
+        }
+        CompletableFuture<?>[] futures = new CompletableFuture<?>[messages.size()];
+        for (int i = 0; i < futures.length; i++) {
+            futures[i] = publish(messages.get(i));
+        }
+        return CompletableFuture.allOf(futures);
+    }
+
+    private ProducerException check(Message message) {
+        if (closed) {
+            return new ProducerException("Producer is closed; message " + message.id() + " on topic '"
+                    + message.topic() + "' not sent");
+        }
+        if (message.body().size() > config.maxBodySize()) {
+            return new MessageTooLargeException(message.topic(), message.id(), message.body().size(),
+                    config.maxBodySize());
+        }
+        return null;
+    }
+
+    private CompletableFuture<Void> publish(Message message) {
+        long delay = message.header().delay().toMillis();
+        String exchange = topology.exchange();
+        if (delay > 0) {
+            try {
+                topology.declarePostDelay(connection, delay);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(failure("cannot prepare its delay queue", message, e));
+            }
+            exchange = topology.delayExchange();
+        }
+        AMQP.BasicProperties properties = WireFormat.toProperties(message);
+        try {
+            if (!window.tryAcquire(config.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                return CompletableFuture.failedFuture(failure("the confirm window stayed full for "
+                        + config.confirmTimeout(), message, null));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(failure("interrupted waiting for the confirm window", message, e));
+        }
+        Pending entry;
+        lock.lock();
+        try {
+            entry = new Pending(channel.getNextPublishSeqNo(), message);
+            pending.put(entry.seq, entry);
+            try {
+                channel.basicPublish(exchange, message.topic(), true, properties, message.body().unsafeBytes());
+            } catch (IOException | RuntimeException e) {
+                pending.remove(entry.seq, entry);
+                entry.fail(failure("the channel is not open (RabbitMQ unreachable?)", message, e));
+                return entry.future;
+            }
+        } finally {
+            lock.unlock();
+        }
+        return entry.future;
+    }
+
+    /** Fails entries older than the confirm timeout; runs every few hundred milliseconds. */
+    private void expire() {
+        long now = System.nanoTime();
+        for (Pending entry : pending.values()) {
+            if (now - entry.sentAt < config.confirmTimeout().toNanos()) {
+                return;
+            }
+            if (pending.remove(entry.seq, entry)) {
+                entry.fail(failure("no confirm within " + config.confirmTimeout(), entry.message, null));
+            }
+        }
+    }
+
+    private void settle(long seq, boolean multiple, boolean nack) {
+        Map<Long, Pending> settled = multiple ? pending.headMap(seq, true) : null;
+        if (settled == null) {
+            Pending entry = pending.remove(seq);
+            if (entry != null) {
+                entry.settle(nack);
+            }
+            return;
+        }
+        for (Long key : settled.keySet()) {
+            Pending entry = pending.remove(key);
+            if (entry != null) {
+                entry.settle(nack);
+            }
+        }
+    }
+
+    /** A return comes before the ack of the same message: mark the oldest matching entry still unmarked. */
+    private void returned(Return r) {
+        String id = r.getProperties().getMessageId();
+        for (Pending entry : pending.values()) {
+            if (entry.returnText == null && entry.message.id().toString().equals(id)
+                    && entry.message.topic().equals(r.getRoutingKey())) {
+                entry.returnText = r.getReplyCode() + " " + r.getReplyText();
+                LOG.warn("Message {} on topic '{}' was returned unroutable by exchange '{}'", id,
+                        r.getRoutingKey(), r.getExchange());
+                return;
+            }
+        }
+    }
+
+    private void lost(ShutdownSignalException cause) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        LOG.warn("Publishing channel closed with {} messages unconfirmed: {}", pending.size(), cause.getMessage());
+        for (Long key : pending.keySet()) {
+            Pending entry = pending.remove(key);
+            if (entry != null) {
+                entry.fail(failure("the connection was lost before the broker confirmed it (it may or may not "
+                        + "have arrived)", entry.message, cause));
+            }
+        }
+    }
+
+    private static ProducerException failure(String why, Message message, Throwable cause) {
+        return new ProducerException("Message " + message.id() + " on topic '" + message.topic()
+                + "' not confirmed: " + why, cause);
+    }
+
+    /** Waits up to the confirm timeout for outstanding confirms, then closes the channel. */
+    @Override
+    public void close() {
+        closed = true;
+        long deadline = System.nanoTime() + config.confirmTimeout().toNanos();
+        while (!pending.isEmpty() && System.nanoTime() < deadline && channel.isOpen()) {
+            try {
+                channel.waitForConfirms(100);
+            } catch (TimeoutException e) {
+                // keep waiting until the deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                break;
+            }
+        }
+        try {
+            if (channel.isOpen()) {
+                channel.close();
+            }
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            LOG.debug("Closing publishing channel failed: {}", e.toString());
+        }
+        expiry.shutdownNow();
+        lost(new ShutdownSignalException(false, true, null, "producer closed"));
+    }
+
+    @Override
+    public String toString() {
+        return "RabbitMqProducer[" + config.address() + ", exchange=" + topology.exchange() + ", unconfirmed="
+                + pending.size() + "]";
+    }
+
+    /** One published message waiting for its confirm; releases its window slot exactly once. */
+    private final class Pending {
+        final long seq;
+        final long sentAt = System.nanoTime();
+        final Message message;
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+        final AtomicBoolean done = new AtomicBoolean();
+        volatile String returnText;
+
+        Pending(long seq, Message message) {
+            this.seq = seq;
+            this.message = message;
+        }
+
+        void settle(boolean nack) {
+            if (nack) {
+                fail(failure("the broker refused it (nack)", message, null));
+            } else if (returnText != null) {
+                fail(new UnroutableMessageException(message.topic(), message.id(), topology.exchange(), returnText));
+            } else if (done.compareAndSet(false, true)) {
+                window.release();
+                future.complete(null);
+            }
+        }
+
+        void fail(ProducerException e) {
+            if (done.compareAndSet(false, true)) {
+                window.release();
+                future.completeExceptionally(e);
+            }
+        }
+    }
+}

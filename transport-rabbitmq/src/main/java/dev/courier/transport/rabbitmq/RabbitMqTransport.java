@@ -1,0 +1,106 @@
+package dev.courier.transport.rabbitmq;
+
+import com.rabbitmq.client.Connection;
+import dev.courier.Subscription;
+import dev.courier.spi.ChannelFactory;
+import dev.courier.transport.rabbitmq.internal.Connections;
+import dev.courier.transport.rabbitmq.internal.Topology;
+import java.io.IOException;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RabbitMQ transport: two connections (one for publishing, one for consuming, so that broker flow control on
+ * publishers never stalls consumers' acks), with the client's automatic connection and topology recovery on.
+ *
+ * <pre>{@code
+ * try (RabbitMqTransport rabbit = RabbitMqTransport.connect(RabbitMqConfig.of("amqp://guest:guest@localhost/%2F"))) {
+ *     MessageProducer producer = rabbit.producer();
+ *     Subscription subscription = Subscription.of("task.reminder", TaskReminder.class).channelFactory(rabbit);
+ * }
+ * }</pre>
+ */
+public final class RabbitMqTransport implements ChannelFactory, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RabbitMqTransport.class);
+
+    private final RabbitMqConfig config;
+    private final Topology topology;
+    private final Connection publishing;
+    private final Connection consuming;
+
+    private RabbitMqTransport(RabbitMqConfig config) {
+        this.config = config;
+        this.topology = new Topology(config.exchange(), config.topologyMode());
+        this.publishing = Connections.open(config, "publish");
+        try {
+            this.consuming = Connections.open(config, "consume");
+        } catch (RuntimeException e) {
+            closeQuietly(publishing);
+            throw e;
+        }
+        try {
+            topology.declareExchanges(publishing);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        LOG.info("Connected to RabbitMQ: {}", config);
+    }
+
+    /** Connects (both connections) and, in {@link TopologyMode#CREATE}, declares the exchanges. */
+    public static RabbitMqTransport connect(RabbitMqConfig config) {
+        return new RabbitMqTransport(Objects.requireNonNull(config, "config"));
+    }
+
+    /** A new producer with a channel of its own; thread-safe. */
+    public RabbitMqProducer producer() {
+        return new RabbitMqProducer(publishing, topology, config);
+    }
+
+    /** A new consumer (its own channel) of the subscription's channel; declares the channel as the mode allows. */
+    @Override
+    public RabbitMqConsumer createConsumer(Subscription subscription) {
+        Objects.requireNonNull(subscription, "subscription");
+        return new RabbitMqConsumer(consuming, topology, subscription, config);
+    }
+
+    /**
+     * Makes sure a channel's queues exist and are bound, without consuming: messages published afterwards are kept
+     * for it. A {@link #createConsumer} does this too.
+     */
+    public void declareChannel(Subscription subscription) {
+        String queue = subscription.channel();
+        topology.declareChannel(publishing, subscription.topic(), queue, config.queueType(queue));
+    }
+
+    /** The name of a channel's dead-letter queue. */
+    public static String deadLetterQueue(String channel) {
+        return Topology.deadLetterQueue(channel);
+    }
+
+    public RabbitMqConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(consuming);
+        closeQuietly(publishing);
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            if (connection.isOpen()) {
+                connection.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Closing connection failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RabbitMqTransport[" + config + "]";
+    }
+}

@@ -1,0 +1,87 @@
+package dev.courier.transport.rabbitmq.internal;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * An {@code amqp://} or {@code amqps://} URI taken apart. Parsed here rather than by {@code ConnectionFactory.setUri},
+ * because that method switches an {@code amqps} URI to a trust-everything TLS setup. {@link #toString()} masks the
+ * password.
+ */
+public record AmqpAddress(boolean tls, String host, int port, String virtualHost, String username, String password) {
+
+    public AmqpAddress {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(virtualHost, "virtualHost");
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(password, "password");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 1 and 65535 but was " + port);
+        }
+    }
+
+    /** Parses a URI; error messages never contain the password. */
+    public static AmqpAddress parse(String uri) {
+        Objects.requireNonNull(uri, "uri");
+        URI parsed;
+        try {
+            parsed = new URI(uri);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("Not a valid AMQP URI: " + mask(uri));
+        }
+        String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("amqp") && !scheme.equals("amqps")) {
+            throw new IllegalArgumentException("AMQP URI must start with amqp:// or amqps:// but was " + mask(uri));
+        }
+        boolean tls = scheme.equals("amqps");
+        if (parsed.getHost() == null || parsed.getHost().isBlank()) {
+            throw new IllegalArgumentException("AMQP URI has no host: " + mask(uri));
+        }
+        int port = parsed.getPort() < 0 ? (tls ? 5671 : 5672) : parsed.getPort();
+        String username = "guest";
+        String password = "guest";
+        String userInfo = parsed.getRawUserInfo();
+        if (userInfo != null) {
+            int colon = userInfo.indexOf(':');
+            username = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+            password = colon < 0 ? "" : decode(userInfo.substring(colon + 1));
+        }
+        String path = parsed.getRawPath();
+        String rawVhost = path == null || path.isEmpty() ? "" : path.substring(1);
+        String vhost = rawVhost.isEmpty() ? "/" : decode(rawVhost);
+        if (rawVhost.contains("/")) {
+            throw new IllegalArgumentException("AMQP URI path must be one segment (the virtual host, with '/' as "
+                    + "%2F): " + mask(uri));
+        }
+        return new AmqpAddress(tls, parsed.getHost(), port, vhost, username, password);
+    }
+
+    /** The URI with any password replaced by {@code ****}; safe for logs and messages. */
+    public static String mask(String uri) {
+        if (uri == null) {
+            return "null";
+        }
+        int scheme = uri.indexOf("://");
+        int at = uri.lastIndexOf('@');
+        if (scheme < 0 || at < scheme) {
+            return uri;
+        }
+        String userInfo = uri.substring(scheme + 3, at);
+        int colon = userInfo.indexOf(':');
+        String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
+        return uri.substring(0, scheme + 3) + user + ":****" + uri.substring(at);
+    }
+
+    private static String decode(String text) {
+        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        String vhost = virtualHost.equals("/") ? "%2F" : virtualHost;
+        return (tls ? "amqps" : "amqp") + "://" + username + ":****@" + host + ":" + port + "/" + vhost;
+    }
+}

@@ -1,0 +1,186 @@
+package dev.courier.transport.rabbitmq.internal;
+
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import dev.courier.transport.rabbitmq.QueueType;
+import dev.courier.transport.rabbitmq.TopologyException;
+import dev.courier.transport.rabbitmq.TopologyMode;
+import dev.courier.Reply;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Names and declares Courier's exchanges and queues (see docs/transport-rabbitmq.md, "Topology"). Declarations run
+ * on a short-lived channel of their own, because a failed declaration closes the channel it ran on. Thread-safe.
+ */
+public final class Topology {
+    public static final String DELAY_HEADER = WireFormat.DELAY;
+
+    private final String exchange;
+    private final TopologyMode mode;
+    private final Map<Connection, Set<String>> declared = new ConcurrentHashMap<>();
+    private final Map<Connection, Channel> keepers = new ConcurrentHashMap<>();
+
+    public Topology(String exchange, TopologyMode mode) {
+        this.exchange = exchange;
+        this.mode = mode;
+    }
+
+    public String exchange() { return exchange; }
+
+    /** Declarations are remembered per connection, so that each connection records (and recovers) its own. */
+    private Set<String> declared(Connection connection) {
+        return declared.computeIfAbsent(connection, c -> ConcurrentHashMap.newKeySet());
+    }
+
+    private String check(String what) {
+        return mode == TopologyMode.VALIDATE ? "check " + what : what;
+    }
+    public String delayExchange() { return exchange + ".delay"; }
+    public String postDelayQueue(long millis) { return exchange + ".delay." + millis; }
+    public static String retryQueuePrefix(String queue) { return queue + ".retry."; }
+    public static String retryQueue(String queue, long millis) { return retryQueuePrefix(queue) + millis; }
+    public static String deadLetterQueue(String queue) { return queue + ".dead-letters"; }
+
+    /** The exchange producers publish to, and the delay exchange for delayed posts. */
+    public void declareExchanges(Connection connection) {
+        String key = "exchange";
+        if (mode == TopologyMode.ASSUME || declared(connection).contains(key)) {
+            return;
+        }
+        run(connection, check("exchange '" + exchange + "'"), channel -> {
+            if (mode == TopologyMode.VALIDATE) {
+                channel.exchangeDeclarePassive(exchange);
+            } else {
+                channel.exchangeDeclare(exchange, BuiltinExchangeType.DIRECT, true);
+            }
+        });
+        run(connection, "exchange '" + delayExchange() + "'",
+                channel -> channel.exchangeDeclare(delayExchange(), BuiltinExchangeType.HEADERS, true));
+        declared(connection).add(key);
+    }
+
+    /** A reply queue outlives its processor by this long (x-expires), so a brief disconnect loses nothing. */
+    static final int REPLY_QUEUE_EXPIRY_MS = 10 * 60 * 1000;
+
+    /** A reply channel's dead letters are kept this long after last use, for someone to read them. */
+    static final int REPLY_DEAD_LETTERS_EXPIRY_MS = 7 * 24 * 60 * 60 * 1000;
+
+    /**
+     * A channel's work queue (bound to its topic) and its dead-letter queue. Reply channels (names starting with
+     * {@link Reply#ADDRESS_PREFIX}) get a non-durable classic queue that expires when unused, and a dead-letter queue
+     * that expires a week after last use, so processes that come and go leave nothing behind for good.
+     */
+    public void declareChannel(Connection connection, String topic, String queue, QueueType type) {
+        declareExchanges(connection);
+        String key = "channel:" + queue + ":" + topic;
+        if (mode == TopologyMode.ASSUME || declared(connection).contains(key)) {
+            return;
+        }
+        String deadLetters = deadLetterQueue(queue);
+        boolean reply = queue.startsWith(Reply.ADDRESS_PREFIX);
+        run(connection, check("queue '" + deadLetters + "'"), channel -> {
+            if (mode == TopologyMode.VALIDATE) {
+                channel.queueDeclarePassive(deadLetters);
+            } else {
+                if (reply) {
+                    channel.queueDeclare(deadLetters, true, false, false, Map.of("x-queue-type", "classic",
+                            "x-expires", REPLY_DEAD_LETTERS_EXPIRY_MS));
+                } else {
+                    channel.queueDeclare(deadLetters, true, false, false, Map.of("x-queue-type", type.argument()));
+                }
+            }
+        });
+        run(connection, check("queue '" + queue + "'"), channel -> {
+            if (mode == TopologyMode.VALIDATE) {
+                channel.queueDeclarePassive(queue);
+            } else {
+                if (reply) {
+                    channel.queueDeclare(queue, false, false, false, Map.of("x-queue-type", "classic",
+                            "x-expires", REPLY_QUEUE_EXPIRY_MS,
+                            "x-dead-letter-exchange", "", "x-dead-letter-routing-key", deadLetters));
+                } else {
+                    channel.queueDeclare(queue, true, false, false, Map.of("x-queue-type", type.argument(),
+                            "x-dead-letter-exchange", "", "x-dead-letter-routing-key", deadLetters));
+                }
+                channel.queueBind(queue, exchange, topic);
+            }
+        });
+        declared(connection).add(key);
+    }
+
+    /** A queue that holds delayed posts for {@code millis}, then dead-letters them into the main exchange. */
+    public void declarePostDelay(Connection connection, long millis) {
+        declareExchanges(connection);
+        String queue = postDelayQueue(millis);
+        String key = queue;
+        if (mode == TopologyMode.ASSUME || declared(connection).contains(key)) {
+            return;
+        }
+        run(connection, "queue '" + queue + "'", channel -> {
+            channel.queueDeclare(queue, true, false, false, Map.of("x-queue-type", "classic",
+                    "x-message-ttl", millis, "x-dead-letter-exchange", exchange));
+            channel.queueBind(queue, delayExchange(), "", Map.of("x-match", "all", DELAY_HEADER, millis));
+        });
+        declared(connection).add(key);
+    }
+
+    /** A queue that holds requeued messages of one channel for {@code millis}, then puts them back in it. */
+    public void declareRetry(Connection connection, String workQueue, long millis) {
+        String queue = retryQueue(workQueue, millis);
+        String key = queue;
+        if (mode == TopologyMode.ASSUME || declared(connection).contains(key)) {
+            return;
+        }
+        run(connection, "queue '" + queue + "'", channel -> channel.queueDeclare(queue, true, false, false,
+                Map.of("x-queue-type", "classic", "x-message-ttl", millis, "x-dead-letter-exchange", "",
+                        "x-dead-letter-routing-key", workQueue)));
+        declared(connection).add(key);
+    }
+
+    private interface Declaration {
+        void run(Channel channel) throws IOException;
+    }
+
+    /**
+     * Runs a declaration on a throwaway channel first (a failure closes the channel it ran on), and then, unless
+     * it was only a passive check, once more on the connection's long-lived topology channel: the client's
+     * topology recovery re-declares an entity on the channel that declared it, so that channel must stay open.
+     */
+    private void run(Connection connection, String what, Declaration declaration) {
+        try (Channel channel = connection.createChannel()) {
+            declaration.run(channel);
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            throw failure(what, e);
+        }
+        if (mode == TopologyMode.VALIDATE && what.startsWith("check ")) {
+            return;
+        }
+        Channel keeper = keepers.compute(connection, (c, old) -> old != null && old.isOpen() ? old : open(c, what));
+        synchronized (keeper) {
+            try {
+                declaration.run(keeper);
+            } catch (IOException | RuntimeException e) {
+                throw failure(what, e);
+            }
+        }
+    }
+
+    private Channel open(Connection connection, String what) {
+        try {
+            return connection.createChannel();
+        } catch (IOException e) {
+            throw failure(what, e);
+        }
+    }
+
+    private TopologyException failure(String what, Exception e) {
+        String cause = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+        return new TopologyException("Cannot " + (mode == TopologyMode.VALIDATE ? "validate " : "declare ")
+                + what.replaceFirst("^check ", "") + " (topology mode " + mode + "): " + cause, e);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.courier.transport.rabbitmq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.courier.ChannelFailureException;
+import dev.courier.testing.TestServices;
+import dev.courier.transport.rabbitmq.internal.AmqpAddress;
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.Test;
+
+class CredentialsTest {
+
+    @Test
+    void aUriIsTakenApartWithItsVirtualHostAndDefaultPorts() {
+        AmqpAddress plain = AmqpAddress.parse("amqp://app:s%40cret@rabbit.example.com/%2F");
+        AmqpAddress tls = AmqpAddress.parse("amqps://app:pw@rabbit.example.com/prod");
+
+        assertThat(plain).isEqualTo(new AmqpAddress(false, "rabbit.example.com", 5672, "/", "app", "s@cret"));
+        assertThat(tls).isEqualTo(new AmqpAddress(true, "rabbit.example.com", 5671, "prod", "app", "pw"));
+        assertThatThrownBy(() -> AmqpAddress.parse("http://app:topsecret@host/")).hasMessageContaining("amqp://")
+                .hasMessageNotContaining("topsecret");
+        assertThatThrownBy(() -> AmqpAddress.parse("amqp://app:topsecret@host/a/b")).hasMessageNotContaining("topsecret");
+    }
+
+    @Test
+    void toStringNeverShowsThePassword() {
+        RabbitMqConfig config = RabbitMqConfig.of("amqp://app:topsecret@rabbit.example.com:5673/prod");
+
+        assertThat(config.toString()).contains("app:****@rabbit.example.com:5673/prod").doesNotContain("topsecret");
+        assertThat(config.address().toString()).doesNotContain("topsecret");
+        assertThat(AmqpAddress.mask("amqp://app:topsecret@host/")).isEqualTo("amqp://app:****@host/");
+    }
+
+    @Test
+    void aRefusedLoginNamesTheMaskedAddressButNotThePassword() {
+        InetSocketAddress broker = TestServices.address(TestBroker.uri(), 5672);
+        String uri = "amqp://guest:wrong-Secret-42@" + broker.getHostString() + ":" + broker.getPort() + "/%2F";
+
+        assertThatThrownBy(() -> RabbitMqTransport.connect(RabbitMqConfig.of(uri)))
+                .isInstanceOf(ChannelFailureException.class)
+                .hasMessageContaining("guest:****@")
+                .satisfies(e -> {
+                    for (Throwable t = e; t != null; t = t.getCause()) {
+                        assertThat(String.valueOf(t.getMessage())).doesNotContain("wrong-Secret-42");
+                    }
+                });
+    }
+}

@@ -1,0 +1,54 @@
+package dev.courier.transport.rabbitmq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.courier.Command;
+import dev.courier.Subscription;
+import dev.courier.message.Message;
+import dev.courier.message.MessageBody;
+import dev.courier.message.MessageHeader;
+import dev.courier.message.MessageType;
+import dev.courier.spi.MessageConsumer;
+import dev.courier.spi.MessageProducer;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The opening snippet of docs/transport-rabbitmq.md, with unique names so it can run on a shared broker. */
+class RabbitMqDocTest {
+    record TaskReminder(UUID id, String taskName) implements Command {}
+
+    @Test
+    void theSnippetRuns() {
+        String exchange = "courier-doc-" + UUID.randomUUID().toString().substring(0, 8);
+        String topic = exchange + ".task.reminder";
+        Message message = new Message(MessageHeader.builder(UUID.randomUUID(), topic, MessageType.COMMAND).build(),
+                MessageBody.json("{\"taskName\":\"water the plants\"}"));
+        Message received;
+        try {
+            // --- snippet ---
+            RabbitMqConfig config = RabbitMqConfig.builder()
+                    .uri(TestBroker.uri())
+                    .exchange(exchange)
+                    .queueType("payments", QueueType.QUORUM)
+                    .build();
+            try (RabbitMqTransport rabbit = RabbitMqTransport.connect(config);
+                 MessageProducer producer = rabbit.producer()) {
+                Subscription subscription = Subscription.of(topic, TaskReminder.class)
+                        .channelFactory(rabbit).performers(2).prefetch(50)
+                        .requeueCount(3).requeueDelay(Duration.ofSeconds(5));
+                rabbit.declareChannel(subscription);
+                producer.send(message).join();
+                try (MessageConsumer consumer = rabbit.createConsumer(subscription)) {
+                    received = consumer.receive(Duration.ofSeconds(1));
+                    consumer.acknowledge(received);
+                }
+            }
+            // --- end of snippet ---
+        } finally {
+            TestBroker.deleteAll(exchange, List.of(exchange, exchange + ".delay"));
+        }
+        assertThat(received).isEqualTo(message);
+    }
+}

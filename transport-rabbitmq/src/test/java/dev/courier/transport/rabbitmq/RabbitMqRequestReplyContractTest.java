@@ -1,0 +1,12 @@
+package dev.courier.transport.rabbitmq;
+
+import dev.courier.contract.RequestReplyContract;
+import dev.courier.contract.TransportFixture;
+
+/** Request-reply and recipients over a real RabbitMQ. */
+class RabbitMqRequestReplyContractTest extends RequestReplyContract {
+    @Override
+    protected TransportFixture createFixture() {
+        return new RabbitMqTransportFixture();
+    }
+}

@@ -1,0 +1,18 @@
+package dev.courier.transport.rabbitmq;
+
+import dev.courier.contract.TransportContract;
+import dev.courier.contract.TransportFixture;
+import java.time.Duration;
+
+/** core's transport contract on a real RabbitMQ. */
+class RabbitMqTransportContractTest extends TransportContract {
+    @Override
+    protected TransportFixture createFixture() {
+        return new RabbitMqTransportFixture();
+    }
+
+    @Override
+    protected Duration delay() {
+        return Duration.ofMillis(500);
+    }
+}

@@ -1,0 +1,395 @@
+package dev.courier.transport.rabbitmq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import dev.courier.Subscription;
+import dev.courier.message.Message;
+import dev.courier.message.MessageBody;
+import dev.courier.message.MessageHeader;
+import dev.courier.message.MessageType;
+import dev.courier.spi.DeadLetterReason;
+import dev.courier.testing.Await;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RabbitMqTransportTest {
+    static final Duration WAIT = Duration.ofSeconds(10);
+
+    RabbitMqTransportFixture fixture;
+
+    @BeforeEach
+    void connect() {
+        fixture = new RabbitMqTransportFixture();
+    }
+
+    @AfterEach
+    void cleanUp() {
+        fixture.close();
+    }
+
+    static Message message(String topic) {
+        return new Message(MessageHeader.builder(UUID.randomUUID(), topic, MessageType.COMMAND).build(),
+                MessageBody.json("{\"n\":1}"));
+    }
+
+    static void confirm(CompletableFuture<Void> future) {
+        try {
+            future.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("not confirmed", e);
+        }
+    }
+
+    static Message receive(RabbitMqConsumer consumer) {
+        return Await.value(WAIT, "a message", () -> consumer.receive(Duration.ofMillis(100)));
+    }
+
+    @Test
+    void roundTripKeepsEveryHeaderFieldAndTheBody() {
+        String topic = fixture.uniqueTopic("round-trip");
+        Subscription subscription = fixture.subscription(topic);
+        MessageHeader header = MessageHeader.builder(UUID.randomUUID(), topic, MessageType.EVENT)
+                .timestamp(Instant.now().truncatedTo(ChronoUnit.MICROS))
+                .correlationId(UUID.randomUUID()).replyTo("replies.here").partitionKey("customer-7")
+                .bag(Map.of("tenant", "acme", "trace-id", "abc-123")).build();
+        Message sent = new Message(header, MessageBody.of("héllo".getBytes(StandardCharsets.UTF_8), "text/plain"));
+
+        confirm(fixture.producer().send(sent));
+        Message received = receive(fixture.consumer(subscription));
+
+        assertThat(received.header()).isEqualTo(header);
+        assertThat(received.body()).isEqualTo(sent.body());
+        assertThat(received.receipt()).isNotNull();
+    }
+
+    @Test
+    void everyChannelOnATopicGetsItsOwnCopy() {
+        String topic = fixture.uniqueTopic("fan-out");
+        Subscription billing = fixture.subscription(topic).channel(topic + ".billing");
+        Subscription audit = fixture.subscription(topic).channel(topic + ".audit");
+        fixture.transport().declareChannel(billing);
+        fixture.transport().declareChannel(audit);
+        Message sent = message(topic);
+
+        confirm(fixture.producer().send(sent));
+
+        assertThat(receive(fixture.consumer(billing)).id()).isEqualTo(sent.id());
+        assertThat(receive(fixture.consumer(audit)).id()).isEqualTo(sent.id());
+        assertThat(receive(fixture.consumer(fixture.subscription(topic))).id()).isEqualTo(sent.id());
+    }
+
+    @Test
+    void competingConsumersOnOneChannelShareTheMessagesWithoutDuplicates() throws Exception {
+        String topic = fixture.uniqueTopic("compete");
+        Subscription subscription = fixture.subscription(topic).prefetch(5);
+        List<CompletableFuture<Void>> sends = new ArrayList<>();
+        Set<UUID> sent = new HashSet<>();
+        for (int i = 0; i < 300; i++) {
+            Message message = message(topic);
+            sent.add(message.id());
+            sends.add(fixture.producer().send(message));
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        Map<UUID, Integer> seen = new ConcurrentHashMap<>();
+        Map<Integer, Integer> perConsumer = new ConcurrentHashMap<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            RabbitMqConsumer consumer = fixture.consumer(subscription);
+            int index = c;
+            Thread thread = new Thread(() -> {
+                Message m;
+                while ((m = consumer.receive(Duration.ofMillis(500))) != null) {
+                    seen.merge(m.id(), 1, Integer::sum);
+                    perConsumer.merge(index, 1, Integer::sum);
+                    consumer.acknowledge(m);
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join(20_000);
+        }
+
+        assertThat(seen.keySet()).isEqualTo(sent);
+        assertThat(seen.values()).allMatch(count -> count == 1);
+        assertThat(perConsumer).hasSize(3);
+    }
+
+    @Test
+    void requeuedMessageWaitsAtLeastItsDelayAndCountsOneMore() {
+        String topic = fixture.uniqueTopic("requeue");
+        RabbitMqConsumer consumer = fixture.consumer(fixture.subscription(topic));
+        confirm(fixture.producer().send(message(topic)));
+        Message first = receive(consumer);
+        assertThat(first.header().handledCount()).isZero();
+
+        long requeuedAt = System.nanoTime();
+        consumer.requeue(first, Duration.ofMillis(800));
+        Message again = receive(consumer);
+        Duration waited = Duration.ofNanos(System.nanoTime() - requeuedAt);
+
+        assertThat(again.id()).isEqualTo(first.id());
+        assertThat(again.header().handledCount()).isEqualTo(1);
+        assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(800));
+        consumer.requeue(again, Duration.ZERO);
+        assertThat(receive(consumer).header().handledCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aHandledCountHeaderFromAProducerIsNotTrusted() throws Exception {
+        String topic = fixture.uniqueTopic("forged");
+        RabbitMqConsumer consumer = fixture.consumer(fixture.subscription(topic));
+        UUID id = UUID.randomUUID();
+        try (Connection connection = TestBroker.rawConnection(); Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            channel.basicPublish(fixture.prefix(), topic, true, new AMQP.BasicProperties.Builder()
+                    .messageId(id.toString()).type("COMMAND").contentType("application/json")
+                    .headers(Map.of("courier-handled-count", 7, "x-death", List.of(Map.of("queue", "elsewhere",
+                            "reason", "expired", "count", 1L)))).build(), "{}".getBytes(StandardCharsets.UTF_8));
+            channel.waitForConfirmsOrDie(5000);
+        }
+        Message viaCourier = new Message(message(topic).header().toBuilder().handledCount(5)
+                .bag(Map.of("courier-handled-count", "9")).build(), MessageBody.json("{}"));
+        confirm(fixture.producer().send(viaCourier));
+
+        Message forged = receive(consumer);
+        Message fromCourier = receive(consumer);
+
+        assertThat(forged.id()).isEqualTo(id);
+        assertThat(forged.header().handledCount()).isZero();
+        assertThat(fromCourier.id()).isEqualTo(viaCourier.id());
+        assertThat(fromCourier.header().handledCount()).isZero();
+        assertThat(fromCourier.header().bag()).doesNotContainKey("courier-handled-count");
+    }
+
+    @Test
+    void rejectedMessageGoesToDeadLettersWithItsReason() {
+        String topic = fixture.uniqueTopic("reject");
+        Subscription subscription = fixture.subscription(topic);
+        RabbitMqConsumer consumer = fixture.consumer(subscription);
+        Message sent = message(topic);
+        confirm(fixture.producer().send(sent));
+        Message received = receive(consumer);
+        DeadLetterReason reason = new DeadLetterReason("rejected", "no such customer", "java.lang.IllegalStateException",
+                topic, 1, Instant.now());
+
+        consumer.reject(received, reason);
+
+        List<Message> dead = Await.value(WAIT, "a dead letter", () -> {
+            List<Message> found = fixture.deadLetters(subscription);
+            return found.isEmpty() ? null : found;
+        });
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).id()).isEqualTo(sent.id());
+        assertThat(dead.get(0).body()).isEqualTo(sent.body());
+        assertThat(dead.get(0).header().bag()).containsAllEntriesOf(reason.asHeaders());
+        assertThat(consumer.receive(Duration.ofMillis(300))).as("not redelivered").isNull();
+    }
+
+    @Test
+    void delayedPostIsDeliveredNoSoonerThanItsDelay() {
+        String topic = fixture.uniqueTopic("delayed");
+        RabbitMqConsumer consumer = fixture.consumer(fixture.subscription(topic));
+        Message sent = new Message(message(topic).header().withDelay(Duration.ofMillis(1200)), MessageBody.json("{}"));
+
+        long sentAt = System.nanoTime();
+        confirm(fixture.producer().send(sent));
+        Message received = receive(consumer);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - sentAt)).isGreaterThanOrEqualTo(Duration.ofMillis(1200));
+        assertThat(received.id()).isEqualTo(sent.id());
+        assertThat(received.header().delay()).isEqualTo(Duration.ofMillis(1200));
+    }
+
+    @Test
+    void unroutableMessageFailsItsFutureNamingTheTopic() {
+        String topic = fixture.uniqueTopic("nobody-listens");
+        Message sent = message(topic);
+
+        assertThatThrownBy(() -> fixture.producer().send(sent).get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(UnroutableMessageException.class)
+                .hasMessageContaining(topic).hasMessageContaining(sent.id().toString());
+    }
+
+    @Test
+    void oversizeBodyFailsWithAClearErrorAndIsNotSent() {
+        RabbitMqTransportFixture small = new RabbitMqTransportFixture(b -> b.maxBodySize(1024));
+        try {
+            String topic = small.uniqueTopic("big");
+            RabbitMqConsumer consumer = small.consumer(small.subscription(topic));
+            Message big = new Message(message(topic).header(), MessageBody.of(new byte[1025], "application/octet-stream"));
+
+            assertThatThrownBy(() -> small.producer().send(big).join())
+                    .hasCauseInstanceOf(MessageTooLargeException.class)
+                    .hasMessageContaining("1025 bytes").hasMessageContaining("limit of 1024").hasMessageContaining(topic);
+            assertThatThrownBy(() -> small.producer().sendBatch(List.of(message(topic), big)).join())
+                    .hasCauseInstanceOf(MessageTooLargeException.class);
+            assertThat(consumer.receive(Duration.ofMillis(300))).isNull();
+        } finally {
+            small.close();
+        }
+    }
+
+    @Test
+    void aForeignBodyOverTheLimitArrivesAsUnacceptableAndTheConnectionKeepsDelivering() throws Exception {
+        RabbitMqTransportFixture small = new RabbitMqTransportFixture(b -> b.maxBodySize(1024));
+        try {
+            String topic = small.uniqueTopic("foreign-big");
+            RabbitMqConsumer consumer = small.consumer(small.subscription(topic));
+            try (Connection connection = TestBroker.rawConnection(); Channel channel = connection.createChannel()) {
+                channel.confirmSelect();
+                channel.basicPublish(small.prefix(), topic, true, new AMQP.BasicProperties.Builder()
+                        .messageId(UUID.randomUUID().toString()).build(), new byte[4096]);
+                channel.waitForConfirmsOrDie(5000);
+            }
+            Message sent = message(topic);
+            confirm(small.producer().send(sent));
+
+            Message big = receive(consumer);
+            assertThat(big.header().messageType()).isEqualTo(MessageType.UNACCEPTABLE);
+            assertThat(big.header().bag().get("courier-unacceptable-reason"))
+                    .contains("4096 bytes").contains("limit of 1024");
+            consumer.reject(big, new DeadLetterReason("unacceptable", "too big", null, topic, 0, Instant.now()));
+            Message good = receive(consumer);
+            assertThat(good.id()).isEqualTo(sent.id());
+            consumer.acknowledge(good);
+        } finally {
+            small.close();
+        }
+    }
+
+    @Test
+    void batchCompletesOnceEveryMessageIsConfirmed() throws Exception {
+        String topic = fixture.uniqueTopic("batch");
+        RabbitMqConsumer consumer = fixture.consumer(fixture.subscription(topic));
+        List<Message> batch = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            batch.add(message(topic));
+        }
+
+        fixture.producer().sendBatch(batch).get(10, TimeUnit.SECONDS);
+
+        Set<UUID> received = new HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            Message m = receive(consumer);
+            received.add(m.id());
+            consumer.acknowledge(m);
+        }
+        assertThat(received).containsExactlyInAnyOrderElementsOf(batch.stream().map(Message::id).toList());
+    }
+
+    @Test
+    void messageWithoutAValidIdOrWithABrokenHeaderComesBackAsUnacceptable() throws Exception {
+        String topic = fixture.uniqueTopic("garbage");
+        Subscription subscription = fixture.subscription(topic);
+        RabbitMqConsumer consumer = fixture.consumer(subscription);
+        try (Connection connection = TestBroker.rawConnection(); Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            channel.basicPublish(fixture.prefix(), topic, true, new AMQP.BasicProperties(), "x".getBytes());
+            channel.basicPublish(fixture.prefix(), topic, true, new AMQP.BasicProperties.Builder()
+                    .messageId(UUID.randomUUID().toString()).type("GOSSIP")
+                    .headers(Map.of("courier-timestamp", "yesterday", "courier-delay-ms", "-5")).build(),
+                    "y".getBytes());
+            channel.waitForConfirmsOrDie(5000);
+        }
+
+        Message noId = receive(consumer);
+        Message broken = receive(consumer);
+
+        assertThat(noId.header().messageType()).isEqualTo(MessageType.UNACCEPTABLE);
+        assertThat(noId.header().bag()).containsEntry("courier-unacceptable-reason", "message_id is missing");
+        assertThat(noId.topic()).isEqualTo(topic);
+        assertThat(broken.header().messageType()).isEqualTo(MessageType.UNACCEPTABLE);
+        assertThat(broken.header().bag().get("courier-unacceptable-reason"))
+                .contains("GOSSIP").contains("yesterday").contains("courier-delay-ms");
+        consumer.reject(noId, new DeadLetterReason("unacceptable", "bad", null, topic, 0, Instant.now()));
+        consumer.reject(broken, new DeadLetterReason("unacceptable", "bad", null, topic, 0, Instant.now()));
+        Await.until(WAIT, "both in dead letters", () -> fixture.deadLetters(subscription).size() == 2);
+    }
+
+    @Test
+    void closingAConsumerPutsItsUnsettledMessagesBack() {
+        String topic = fixture.uniqueTopic("close");
+        Subscription subscription = fixture.subscription(topic);
+        RabbitMqConsumer first = fixture.consumer(subscription);
+        Message sent = message(topic);
+        confirm(fixture.producer().send(sent));
+        assertThat(receive(first).id()).isEqualTo(sent.id());
+
+        first.close();
+
+        assertThat(receive(fixture.consumer(subscription)).id()).isEqualTo(sent.id());
+    }
+
+    @Test
+    void aQuorumChannelCarriesMessagesLikeAClassicOne() {
+        RabbitMqTransportFixture quorum = new RabbitMqTransportFixture(b -> b.defaultQueueType(QueueType.QUORUM));
+        try {
+            String topic = quorum.uniqueTopic("quorum");
+            RabbitMqConsumer consumer = quorum.consumer(quorum.subscription(topic));
+            Message sent = message(topic);
+            confirm(quorum.producer().send(sent));
+            Message received = receive(consumer);
+            consumer.requeue(received, Duration.ofMillis(100));
+            Message again = receive(consumer);
+            assertThat(again.id()).isEqualTo(sent.id());
+            assertThat(again.header().handledCount()).isEqualTo(1);
+            consumer.acknowledge(again);
+        } finally {
+            quorum.close();
+        }
+    }
+
+    @Test
+    void validateModeNamesTheMissingQueueAndTheMissingExchange() {
+        String missingQueue = fixture.prefix() + ".missing-queue";
+        try (RabbitMqTransport validating = RabbitMqTransport.connect(RabbitMqConfig.builder().uri(TestBroker.uri())
+                .exchange(fixture.prefix()).topologyMode(TopologyMode.VALIDATE).build())) {
+            assertThatThrownBy(() -> validating.createConsumer(fixture.subscription(fixture.uniqueTopic("exists"))
+                    .channel(missingQueue)))
+                    .isInstanceOf(TopologyException.class).hasMessageContaining(missingQueue)
+                    .hasMessageContaining("VALIDATE");
+        }
+        String missingExchange = fixture.prefix() + "-missing-exchange";
+        assertThatThrownBy(() -> RabbitMqTransport.connect(RabbitMqConfig.builder().uri(TestBroker.uri())
+                .exchange(missingExchange).topologyMode(TopologyMode.VALIDATE).build()))
+                .isInstanceOf(TopologyException.class).hasMessageContaining(missingExchange);
+        assertThat(TestBroker.queues(missingQueue)).isEmpty();
+    }
+
+    @Test
+    void aMessageFromAnotherConsumerCannotBeSettledHere() {
+        String topic = fixture.uniqueTopic("foreign");
+        Subscription subscription = fixture.subscription(topic);
+        RabbitMqConsumer one = fixture.consumer(subscription);
+        RabbitMqConsumer other = fixture.consumer(subscription);
+        confirm(fixture.producer().send(message(topic)));
+        Message received = receive(one);
+
+        assertThatThrownBy(() -> other.acknowledge(received)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(received.id().toString());
+        assertThatThrownBy(() -> one.acknowledge(message(topic))).isInstanceOf(IllegalArgumentException.class);
+        one.acknowledge(received);
+    }
+}
