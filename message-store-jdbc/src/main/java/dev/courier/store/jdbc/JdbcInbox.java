@@ -1,0 +1,209 @@
+package dev.courier.store.jdbc;
+
+import dev.courier.spi.Inbox;
+import dev.courier.store.jdbc.internal.Database;
+import dev.courier.store.jdbc.internal.Micros;
+import dev.courier.store.jdbc.internal.Schema;
+import dev.courier.store.jdbc.internal.TableName;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An inbox in a database table whose primary key is (message id, handler key): {@link #add} inserts, and the
+ * database's own uniqueness check decides which of two concurrent duplicates wins, in any number of processes.
+ * Entries stay until {@link #deleteExpired} removes those older than the retention; schedule it (daily is plenty).
+ */
+public final class JdbcInbox implements Inbox {
+    public static final String DEFAULT_TABLE = "courier_inbox";
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+    /** The longest handler key the table holds. */
+    public static final int MAX_HANDLER_KEY_LENGTH = 255;
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcInbox.class);
+
+    private final DataSource dataSource;
+    private final Database database;
+    private final String table;
+    private final Clock clock;
+    private final Duration retention;
+    private final String insertSql;
+    private final String containsSql;
+    private final String expireSql;
+
+    private JdbcInbox(Builder builder, Database database) {
+        this.dataSource = builder.dataSource;
+        this.database = database;
+        this.table = builder.table;
+        this.clock = builder.clock;
+        this.retention = builder.retention;
+        this.insertSql = "INSERT INTO " + table + " (message_id, handler_key, handled_at) VALUES (?, ?, ?)";
+        this.containsSql = "SELECT 1 FROM " + table + " WHERE message_id = ? AND handler_key = ?";
+        this.expireSql = "DELETE FROM " + table + " WHERE handled_at < ?";
+    }
+
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
+    }
+
+    public String table() {
+        return table;
+    }
+
+    @Override
+    public boolean contains(UUID messageId, String handlerKey) {
+        checkKey(messageId, handlerKey);
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(containsSql)) {
+            bind(statement, messageId, handlerKey);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next();
+            }
+        } catch (SQLException e) {
+            throw failure("cannot read", messageId, handlerKey, e);
+        }
+    }
+
+    @Override
+    public boolean add(UUID messageId, String handlerKey) {
+        checkKey(messageId, handlerKey);
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(insertSql)) {
+            bind(statement, messageId, handlerKey);
+            statement.setLong(3, Micros.of(clock.instant()));
+            try {
+                statement.executeUpdate();
+            } catch (SQLException e) {
+                if (database.dialect().isDuplicateKey(e)) {
+                    LOG.debug("message {} was already recorded for handler {} in {}", messageId, handlerKey, table);
+                    if (!connection.getAutoCommit()) {
+                        connection.rollback();
+                    }
+                    return false;
+                }
+                throw e;
+            }
+            if (!connection.getAutoCommit()) {
+                connection.commit();
+            }
+            return true;
+        } catch (SQLException e) {
+            throw failure("cannot record", messageId, handlerKey, e);
+        }
+    }
+
+    /** Deletes the entries recorded longer than the retention ago; returns how many. */
+    public int deleteExpired() {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(expireSql)) {
+            statement.setLong(1, Micros.of(clock.instant().minus(retention)));
+            int deleted = statement.executeUpdate();
+            if (!connection.getAutoCommit()) {
+                connection.commit();
+            }
+            LOG.debug("deleted {} inbox entries older than {} from {}", deleted, retention, table);
+            return deleted;
+        } catch (SQLException e) {
+            throw new JdbcStoreException("cannot delete expired entries from inbox table " + table + " ("
+                    + database.url() + "): " + e.getMessage(), e);
+        }
+    }
+
+    private void bind(PreparedStatement statement, UUID messageId, String handlerKey) throws SQLException {
+        if (database.dialect().nativeUuid()) {
+            statement.setObject(1, messageId);
+        } else {
+            statement.setString(1, messageId.toString());
+        }
+        statement.setString(2, handlerKey);
+    }
+
+    private static void checkKey(UUID messageId, String handlerKey) {
+        Objects.requireNonNull(messageId, "messageId");
+        Objects.requireNonNull(handlerKey, "handlerKey");
+        if (handlerKey.isEmpty() || handlerKey.length() > MAX_HANDLER_KEY_LENGTH) {
+            throw new IllegalArgumentException("handlerKey must have 1 to " + MAX_HANDLER_KEY_LENGTH
+                    + " characters but was '" + handlerKey + "' (message " + messageId + ")");
+        }
+    }
+
+    private JdbcStoreException failure(String what, UUID messageId, String handlerKey, SQLException e) {
+        return new JdbcStoreException(what + " message " + messageId + " for handler " + handlerKey
+                + " in inbox table " + table + " (" + database.url() + "): " + e.getMessage(), e);
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcInbox[" + table + " at " + database.url() + ", retention " + retention + "]";
+    }
+
+    /** Configures a {@link JdbcInbox}; {@link #build} checks the database and the table. */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private String table = DEFAULT_TABLE;
+        private JdbcDialect dialect;
+        private Clock clock = Clock.systemUTC();
+        private Duration retention = DEFAULT_RETENTION;
+        private boolean createTables;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        }
+
+        /** The table name, a plain identifier; default {@value #DEFAULT_TABLE}. */
+        public Builder table(String name) {
+            this.table = TableName.check("inbox table", name);
+            return this;
+        }
+
+        /** The dialect; by default detected from the database. When given, the database must be of this kind. */
+        public Builder dialect(JdbcDialect value) {
+            this.dialect = Objects.requireNonNull(value, "dialect");
+            return this;
+        }
+
+        /** The clock entries are stamped and expired by; default the system clock in UTC. */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /**
+         * How long an entry is kept; default 7 days. Keep it longer than a message can take to be redelivered
+         * (broker retries and requeue delays), or a late duplicate is handled again.
+         */
+        public Builder retention(Duration value) {
+            Objects.requireNonNull(value, "retention");
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("retention must be positive but was " + value);
+            }
+            this.retention = value;
+            return this;
+        }
+
+        /** Whether {@link #build} creates the table and its index if they are missing; default false. */
+        public Builder createTables(boolean value) {
+            this.createTables = value;
+            return this;
+        }
+
+        /**
+         * Connects, checks the dialect, creates the table if asked, and checks that the table is there.
+         *
+         * @throws JdbcStoreException naming the table and the database URL (without passwords) when any of that fails
+         */
+        public JdbcInbox build() {
+            Database database = Database.check(dataSource, dialect, new Database.Table("inbox", table,
+                    Schema.INBOX_PLACEHOLDER, "SELECT message_id, handler_key, handled_at FROM " + table
+                            + " WHERE 1 = 0"), createTables);
+            return new JdbcInbox(this, database);
+        }
+    }
+}

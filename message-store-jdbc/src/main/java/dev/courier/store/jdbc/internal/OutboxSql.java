@@ -1,0 +1,90 @@
+package dev.courier.store.jdbc.internal;
+
+import dev.courier.store.jdbc.JdbcDialect;
+import java.util.Collections;
+
+/** The outbox's SQL for one table and dialect, built once. Table names are checked identifiers. */
+public final class OutboxSql {
+    /** Rows one retention {@code DELETE} removes at most, so that no single transaction grows without limit. */
+    public static final int DELETE_CHUNK = 5_000;
+    private static final String CLAIMABLE = " WHERE dispatched_at IS NULL AND created_at <= ?"
+            + " AND (lease_until IS NULL OR lease_until <= ?) ORDER BY created_at, seq LIMIT ? FOR UPDATE SKIP LOCKED";
+
+    private final String table;
+    private final JdbcDialect dialect;
+    private final String insert;
+
+    public OutboxSql(String table, JdbcDialect dialect) {
+        this.table = table;
+        this.dialect = dialect;
+        this.insert = "INSERT INTO " + table + " (" + MessageRows.INSERT_COLUMNS + ") VALUES ("
+                + MessageRows.INSERT_PARAMETERS + ")";
+    }
+
+    /** The insert, built once: it runs on every add. */
+    public String insert() {
+        return insert;
+    }
+
+    public String get() {
+        return "SELECT " + MessageRows.SELECT_COLUMNS + " FROM " + table + " WHERE message_id = ?";
+    }
+
+    /** Whether {@link #claimAndLease} is available: one statement instead of {@link #claim} plus {@link #lease}. */
+    public boolean claimsInOneStatement() {
+        return dialect == JdbcDialect.POSTGRESQL;
+    }
+
+    /**
+     * PostgreSQL: locks, leases and returns the claimable rows in one statement. Parameters: created before, now,
+     * limit, lease until. The rows come back in no particular order (sort by {@code created_at, seq}).
+     */
+    public String claimAndLease() {
+        return "WITH claimable AS (SELECT seq FROM " + table + CLAIMABLE + ") UPDATE " + table + " o"
+                + " SET lease_until = ? FROM claimable WHERE o.seq = claimable.seq RETURNING o.created_at, "
+                + qualified("o.", MessageRows.SELECT_COLUMNS);
+    }
+
+    /** Selects and locks the claimable rows, oldest first. Parameters: created before, now, limit. */
+    public String claim() {
+        return "SELECT created_at, " + MessageRows.SELECT_COLUMNS + " FROM " + table + CLAIMABLE;
+    }
+
+    /** Leases {@code count} rows by seq. Parameters: lease until, then the seqs. */
+    public String lease(int count) {
+        return "UPDATE " + table + " SET lease_until = ? WHERE seq IN (" + placeholders(count) + ")";
+    }
+
+    /** Marks {@code count} messages dispatched. Parameters: dispatched at, then the message ids. */
+    public String markDispatched(int count) {
+        return "UPDATE " + table + " SET dispatched_at = ?, lease_until = NULL WHERE dispatched_at IS NULL"
+                + " AND message_id IN (" + placeholders(count) + ")";
+    }
+
+    public String countOutstanding() {
+        return "SELECT COUNT(*) FROM " + table + " WHERE dispatched_at IS NULL";
+    }
+
+    /** Deletes up to {@link #DELETE_CHUNK} messages dispatched before the parameter. */
+    public String deleteDispatchedChunk() {
+        String before = " WHERE dispatched_at IS NOT NULL AND dispatched_at < ?";
+        return dialect == JdbcDialect.MARIADB
+                ? "DELETE FROM " + table + before + " LIMIT " + DELETE_CHUNK
+                : "DELETE FROM " + table + " WHERE seq IN (SELECT seq FROM " + table + before + " LIMIT "
+                        + DELETE_CHUNK + ")";
+    }
+
+    /** A query that reads no row but names every column the outbox uses: fails if one is missing. */
+    public static String probe(String table) {
+        return "SELECT created_at, lease_until, dispatched_at, " + MessageRows.SELECT_COLUMNS + " FROM " + table
+                + " WHERE 1 = 0";
+    }
+
+    private static String qualified(String prefix, String columns) {
+        return prefix + String.join(", " + prefix, columns.split(",\\s*"));
+    }
+
+    private static String placeholders(int count) {
+        return String.join(", ", Collections.nCopies(count, "?"));
+    }
+}

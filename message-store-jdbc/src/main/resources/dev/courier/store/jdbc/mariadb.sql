@@ -1,0 +1,35 @@
+-- Courier JDBC message store, MariaDB 10.6 or later and MySQL 8.0 or later (both need FOR UPDATE SKIP LOCKED).
+-- ${outbox_table} and ${inbox_table} stand for the configured table names (defaults courier_outbox, courier_inbox).
+-- Times the store keeps for itself (created_at, lease_until, dispatched_at, handled_at) are microseconds since
+-- 1970-01-01T00:00Z; the message's own timestamp and delay are ISO-8601 text so that they come back exactly.
+-- The binary collation makes handler keys case-sensitive, as they are in Java.
+
+CREATE TABLE IF NOT EXISTS ${outbox_table} (
+    seq               BIGINT       NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    message_id        CHAR(36)     NOT NULL,
+    topic             VARCHAR(255) NOT NULL,
+    message_type      VARCHAR(32)  NOT NULL,
+    message_timestamp VARCHAR(64)  NOT NULL,
+    correlation_id    CHAR(36)     NULL,
+    reply_to          VARCHAR(255) NULL,
+    partition_key     VARCHAR(255) NULL,
+    handled_count     INT          NOT NULL,
+    message_delay     VARCHAR(64)  NOT NULL,
+    bag               MEDIUMTEXT   NOT NULL,
+    content_type      VARCHAR(255) NOT NULL,
+    body              LONGBLOB     NOT NULL,
+    created_at        BIGINT       NOT NULL,
+    lease_until       BIGINT       NULL,
+    dispatched_at     BIGINT       NULL,
+    UNIQUE KEY ${outbox_table}_message_id (message_id),
+    -- Serves the sweeper's query (dispatched_at IS NULL, oldest first), outstandingCount() and retention deletes.
+    KEY ${outbox_table}_state (dispatched_at, created_at, seq)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+
+CREATE TABLE IF NOT EXISTS ${inbox_table} (
+    message_id  CHAR(36)     NOT NULL,
+    handler_key VARCHAR(255) NOT NULL,
+    handled_at  BIGINT       NOT NULL,
+    PRIMARY KEY (message_id, handler_key),
+    KEY ${inbox_table}_handled_at (handled_at)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;

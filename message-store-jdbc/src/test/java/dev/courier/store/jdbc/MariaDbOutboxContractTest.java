@@ -1,0 +1,8 @@
+package dev.courier.store.jdbc;
+
+class MariaDbOutboxContractTest extends JdbcOutboxContract {
+    @Override
+    TestDatabase database() {
+        return TestDatabase.mariadb();
+    }
+}
