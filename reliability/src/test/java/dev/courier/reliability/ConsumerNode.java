@@ -1,0 +1,115 @@
+package dev.courier.reliability;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.courier.CommandProcessor;
+import dev.courier.Dispatcher;
+import dev.courier.HandlerRegistry;
+import dev.courier.Producers;
+import dev.courier.RequestHandler;
+import dev.courier.Subscription;
+import dev.courier.UseInbox;
+import dev.courier.message.MessageMappers;
+import dev.courier.store.jdbc.JdbcInbox;
+import dev.courier.transport.rabbitmq.RabbitMqConfig;
+import dev.courier.transport.rabbitmq.RabbitMqTransport;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A consumer process: a Dispatcher on one channel whose handler records every handling in the {@link HandlingLog}
+ * table (optionally behind {@code @UseInbox} with a {@link JdbcInbox}). Arguments are {@code key=value} pairs (see
+ * {@link Node}). Prints {@code READY pid} once its pumps run; stops gracefully when its stdin closes.
+ */
+public final class ConsumerNode {
+    private ConsumerNode() {}
+
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
+        Map<String, String> opts = new HashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            opts.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        HikariConfig pool = new HikariConfig();
+        pool.setJdbcUrl(opts.get("db"));
+        pool.setMaximumPoolSize(4);
+        pool.setConnectionTimeout(2000);
+        pool.setInitializationFailTimeout(-1);
+        HikariDataSource dataSource = new HikariDataSource(pool);
+        String table = opts.get("handled");
+        long handleMillis = Long.parseLong(opts.getOrDefault("handleMs", "0"));
+        RequestHandler<Work> recording = work -> {
+            if (handleMillis > 0) {
+                LockSupport.parkNanos(handleMillis * 1_000_000); // the handler's "work"
+            }
+            HandlingLog.record(dataSource, table, work);
+        };
+        HandlerRegistry handlers = new HandlerRegistry();
+        CommandProcessor.Builder processor = CommandProcessor.builder()
+                .mappers(new MessageMappers().json(Work.class, opts.get("topic")));
+        String inboxTable = opts.getOrDefault("inbox", "");
+        if (inboxTable.isEmpty()) {
+            handlers.register(Work.class, recording);
+        } else {
+            handlers.register(Work.class, new OnceOnly(recording));
+            processor.inbox(JdbcInbox.builder(dataSource).table(inboxTable).createTables(true).build());
+        }
+        RabbitMqTransport transport = RabbitMqTransport.connect(RabbitMqConfig.builder().uri(opts.get("uri"))
+                .exchange(opts.get("exchange")).connectionName(opts.get("name"))
+                .heartbeat(Duration.ofSeconds(Long.parseLong(opts.getOrDefault("heartbeatS", "30"))))
+                .recoveryInterval(Duration.ofMillis(Long.parseLong(opts.getOrDefault("recoveryMs", "1000"))))
+                .build());
+        CommandProcessor built = processor.handlers(handlers).producers(Producers.of(transport.producer())).build();
+        Dispatcher dispatcher = Dispatcher.builder().processor(built)
+                .reconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(2))
+                .subscription(Subscription.of(opts.get("topic"), Work.class).channelFactory(transport)
+                        .performers(Integer.parseInt(opts.getOrDefault("performers", "2")))
+                        .prefetch(Integer.parseInt(opts.getOrDefault("prefetch", "50")))
+                        .requeueCount(Integer.parseInt(opts.getOrDefault("requeueCount", "1000")))
+                        .requeueDelay(Duration.ofMillis(Long.parseLong(opts.getOrDefault("requeueDelayMs", "200")))))
+                .build();
+        dispatcher.start();
+        System.out.println("READY " + ProcessHandle.current().pid());
+        System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        while (in.readLine() != null) {
+            // the parent closes stdin to stop us
+        }
+        boolean clean = dispatcher.stop(Duration.ofSeconds(20));
+        built.close();
+        transport.close();
+        dataSource.close();
+        System.out.println("STOPPED " + clean);
+        System.out.flush();
+        System.exit(0);
+    }
+
+    /** The recording handler behind the inbox: a redelivered message that was handled already is skipped. */
+    static final class OnceOnly implements RequestHandler<Work> {
+        private final RequestHandler<Work> delegate;
+
+        OnceOnly(RequestHandler<Work> delegate) {
+            this.delegate = delegate;
+        }
+
+        @UseInbox(step = 1, onDuplicate = UseInbox.OnDuplicate.WARN)
+        @Override
+        public void handle(Work work) {
+            delegate.handle(work);
+        }
+    }
+}
