@@ -1,0 +1,2 @@
+/** The smallest Courier program: send, publish and post. */
+package dev.courier.samples.greetings;

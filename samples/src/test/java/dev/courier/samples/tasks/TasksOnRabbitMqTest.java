@@ -1,0 +1,111 @@
+package dev.courier.samples.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import dev.courier.ChannelState;
+import dev.courier.testing.Await;
+import dev.courier.testing.TestServices;
+import dev.courier.transport.rabbitmq.RabbitMqConfig;
+import dev.courier.transport.rabbitmq.RabbitMqTransport;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tasks sample in its {@code COURIER_MODE=rabbitmq} shape, on the real RabbitMQ and PostgreSQL: the API and the
+ * consumer each with connections and pools of their own, as two processes would have. Everything it creates (an
+ * exchange, the channel's queues, both tables) carries a random suffix and is removed afterwards.
+ */
+class TasksOnRabbitMqTest {
+    private final String suffix = UUID.randomUUID().toString().substring(0, 8);
+    private final String exchange = "tasks-test-" + suffix;
+    private final String channel = "task.reminder." + suffix;
+    private final TaskApiApplication.Tables tables =
+            new TaskApiApplication.Tables("tasks_outbox_" + suffix, "task_reminders_" + suffix);
+    private final ReminderSettings settings =
+            new ReminderSettings(3, Duration.ofMillis(1), 1, Duration.ofMillis(200), 2, channel);
+
+    @BeforeEach
+    void requireServers() {
+        InetSocketAddress rabbit = TestServices.address(TestServices.RABBITMQ_URI, 5672);
+        InetSocketAddress postgres = TestServices.address(TestServices.POSTGRES_URL, 5432);
+        if (!TestServices.answers(rabbit.getHostString(), rabbit.getPort())) {
+            TestServices.unavailable("RabbitMQ at " + rabbit);
+        }
+        if (!TestServices.answers(postgres.getHostString(), postgres.getPort())) {
+            TestServices.unavailable("PostgreSQL at " + postgres);
+        }
+    }
+
+    @AfterEach
+    void removeWhatTheTestCreated() throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUri(TestServices.RABBITMQ_URI);
+        try (Connection connection = factory.newConnection(); Channel amqp = connection.createChannel()) {
+            for (String queue : new String[] {channel, RabbitMqTransport.deadLetterQueue(channel),
+                    channel + ".retry.200"}) {
+                amqp.queueDelete(queue);
+            }
+            amqp.exchangeDelete(exchange);
+            amqp.exchangeDelete(exchange + ".delay");
+        }
+        try (java.sql.Connection db = DriverManager.getConnection(TestServices.POSTGRES_URL);
+                Statement sql = db.createStatement()) {
+            sql.execute("DROP TABLE IF EXISTS " + tables.outbox());
+            sql.execute("DROP TABLE IF EXISTS " + tables.reminders());
+        }
+    }
+
+    @Test
+    void remindersPostedToTheApiAreHandledByASeparateConsumerAndOneThatAlwaysFailsIsDeadLettered() throws Exception {
+        RabbitMqConfig rabbit = RabbitMqConfig.builder().uri(TestServices.RABBITMQ_URI).exchange(exchange).build();
+        FakeMailGateway mail = new FakeMailGateway((recipient, attempt) -> recipient.startsWith("bounce"));
+        try (TasksInfrastructure consumerSide = TasksInfrastructure.external(rabbit, TestServices.POSTGRES_URL, settings);
+                ReminderConsumer consumer = new ReminderConsumer(consumerSide.transport(), mail, settings).start();
+                TasksInfrastructure apiSide = TasksInfrastructure.external(rabbit, TestServices.POSTGRES_URL, settings);
+                TaskApiApplication api = TaskApiApplication.start(apiSide, 0, tables, UnaryOperator.identity())) {
+            HttpClient http = HttpClient.newHttpClient();
+            for (int i = 0; i < 20; i++) {
+                String recipient = (i == 7 ? "bounce" : "user") + i + "@example.com";
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + api.port() + "/tasks/" + i + "/reminders"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"taskName\":\"Task " + i
+                                + "\",\"due\":\"2030-01-01T09:00:00Z\",\"recipient\":\"" + recipient + "\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            }
+
+            Await.until(Duration.ofSeconds(30), "19 acknowledged and 1 dead-lettered on " + channel, () -> {
+                ChannelState state = consumer.states().get(0);
+                return state.acknowledged() == 19 && state.deadLettered() == 1;
+            });
+
+            assertThat(mail.sent()).hasSize(19);
+            assertThat(mail.attempts("bounce7@example.com")).isEqualTo(6);   // 3 attempts x (1 + requeueCount 1)
+            assertThat(api.reminders().count()).isEqualTo(20);
+            assertThat(consumer.states().get(0).requeued()).isEqualTo(1);
+            assertThat(deadLettersWaiting()).isEqualTo(1);
+        }
+    }
+
+    private long deadLettersWaiting() throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUri(TestServices.RABBITMQ_URI);
+        try (Connection connection = factory.newConnection(); Channel amqp = connection.createChannel()) {
+            return amqp.messageCount(RabbitMqTransport.deadLetterQueue(channel));
+        }
+    }
+}
