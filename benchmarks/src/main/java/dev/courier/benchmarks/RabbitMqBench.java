@@ -1,0 +1,326 @@
+package dev.courier.benchmarks;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import dev.courier.Request;
+import dev.courier.Subscription;
+import dev.courier.message.Message;
+import dev.courier.message.MessageBody;
+import dev.courier.message.MessageHeader;
+import dev.courier.message.MessageType;
+import dev.courier.spi.MessageConsumer;
+import dev.courier.spi.MessageProducer;
+import dev.courier.transport.rabbitmq.RabbitMqConfig;
+import dev.courier.transport.rabbitmq.RabbitMqTransport;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Shared set-up for the RabbitMQ end-to-end benchmarks: one Courier transport and one raw amqp-client connection to
+ * the same broker, one queue bound to one topic, and the same settings on both sides: persistent 256-byte messages,
+ * publisher confirms with an in-flight window of {@link #WINDOW}, {@code mandatory}, manual acks, prefetch
+ * {@link #PREFETCH}. Each program prints {@code BENCH} lines (benchmarks/README.md).
+ */
+final class RabbitMqBench implements AutoCloseable {
+    static final int BODY = 256;
+    static final int WINDOW = 1000;
+    static final int PREFETCH = 100;
+    static final String URI = System.getenv().getOrDefault("COURIER_RABBITMQ_URI",
+            "amqp://guest:guest@127.0.0.1:5672/%2F");
+
+    record Ping(UUID id) implements Request {}
+
+    /** Messages per second, and latencies in nanoseconds (empty when not measured). */
+    record Result(double rate, long[] latencies) {
+        double percentileMillis(double p) {
+            long[] sorted = latencies.clone();
+            Arrays.sort(sorted);
+            return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]
+                    / 1e6;
+        }
+    }
+
+    final String prefix = "courier-bench-" + UUID.randomUUID().toString().substring(0, 8);
+    final String topic = prefix + ".work";
+    final RabbitMqTransport transport;
+    final Connection raw;
+    final Subscription subscription;
+
+    RabbitMqBench() throws Exception {
+        transport = RabbitMqTransport.connect(RabbitMqConfig.builder().uri(URI).exchange(prefix)
+                .confirmWindow(WINDOW).connectionName(prefix).build());
+        subscription = Subscription.of(topic, Ping.class).prefetch(PREFETCH).channelFactory(transport);
+        transport.declareChannel(subscription);
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUri(URI);
+        raw = factory.newConnection(prefix + "-raw");
+    }
+
+    static byte[] body(long stamp) {
+        byte[] body = new byte[BODY];
+        ByteBuffer.wrap(body).putLong(stamp);
+        return body;
+    }
+
+    static long stamp(byte[] body) {
+        return ByteBuffer.wrap(body).getLong();
+    }
+
+    Message courierMessage(long stamp) {
+        return new Message(MessageHeader.builder(UUID.randomUUID(), topic, MessageType.COMMAND).build(),
+                MessageBody.wrap(body(stamp), "application/octet-stream"));
+    }
+
+    /** With -DrawHeaders=true the raw side also carries Courier's headers (to separate wire size from code). */
+    static final boolean RAW_HEADERS = Boolean.getBoolean("rawHeaders");
+
+    AMQP.BasicProperties rawProperties() {
+        AMQP.BasicProperties.Builder builder = new AMQP.BasicProperties.Builder()
+                .messageId(UUID.randomUUID().toString()).deliveryMode(2).contentType("application/octet-stream");
+        if (RAW_HEADERS) {
+            java.time.Instant now = java.time.Instant.now();
+            builder.type("COMMAND").timestamp(java.util.Date.from(now))
+                    .headers(java.util.Map.of("courier-topic", topic, "courier-timestamp", now.toString()));
+        }
+        return builder.build();
+    }
+
+    /** Publishes n messages through Courier, paced at {@code perSecond} (0 = as fast as confirms allow). */
+    double courierPublish(MessageProducer producer, int n, int perSecond) throws InterruptedException {
+        CountDownLatch confirmed = new CountDownLatch(n);
+        AtomicInteger failed = new AtomicInteger();
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            pace(start, i, perSecond);
+            producer.send(courierMessage(System.nanoTime())).whenComplete((ok, e) -> {
+                if (e != null) {
+                    failed.incrementAndGet();
+                }
+                confirmed.countDown();
+            });
+        }
+        confirmed.await(5, TimeUnit.MINUTES);
+        return check(n, failed, start);
+    }
+
+    /** The same with the raw client: a channel in confirm mode, a semaphore as the window, async confirm listener. */
+    double rawPublish(int n, int perSecond) throws Exception {
+        try (Channel channel = raw.createChannel()) {
+            channel.confirmSelect();
+            Semaphore window = new Semaphore(WINDOW);
+            ConcurrentSkipListSet<Long> outstanding = new ConcurrentSkipListSet<>();
+            CountDownLatch confirmed = new CountDownLatch(n);
+            AtomicInteger failed = new AtomicInteger();
+            channel.addReturnListener(r -> failed.incrementAndGet());
+            channel.addConfirmListener((tag, multiple) -> settle(outstanding, tag, multiple, window, confirmed),
+                    (tag, multiple) -> {
+                        failed.incrementAndGet();
+                        settle(outstanding, tag, multiple, window, confirmed);
+                    });
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                pace(start, i, perSecond);
+                window.acquire();
+                outstanding.add(channel.getNextPublishSeqNo());
+                channel.basicPublish(prefix, topic, true, rawProperties(), body(System.nanoTime()));
+            }
+            confirmed.await(5, TimeUnit.MINUTES);
+            return check(n, failed, start);
+        }
+    }
+
+    private static void settle(ConcurrentSkipListSet<Long> outstanding, long tag, boolean multiple, Semaphore window,
+            CountDownLatch confirmed) {
+        int count = 0;
+        if (multiple) {
+            var head = outstanding.headSet(tag, true);
+            count = head.size();
+            head.clear();
+        } else if (outstanding.remove(tag)) {
+            count = 1;
+        }
+        window.release(count);
+        for (int i = 0; i < count; i++) {
+            confirmed.countDown();
+        }
+    }
+
+    private static double check(int n, AtomicInteger failed, long start) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (failed.get() > 0) {
+            throw new IllegalStateException(failed.get() + " of " + n + " sends failed");
+        }
+        return n / seconds;
+    }
+
+    private static void pace(long start, int i, int perSecond) {
+        if (perSecond > 0) {
+            long due = start + (long) (i * (1e9 / perSecond));
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+        }
+    }
+
+    /** Starts {@code consumers} Courier consumers, each on a pump thread: receive, record latency, acknowledge. */
+    Draining courierConsume(int consumers, int n) {
+        Draining draining = new Draining(n);
+        for (int c = 0; c < consumers; c++) {
+            MessageConsumer consumer = transport.createConsumer(subscription);
+            Thread pump = new Thread(() -> {
+                try (consumer) {
+                    while (draining.done.getCount() > 0) {
+                        Message m = consumer.receive(java.time.Duration.ofMillis(100));
+                        if (m != null) {
+                            long latency = System.nanoTime() - stamp(m.body().unsafeBytes());
+                            consumer.acknowledge(m);
+                            draining.record(latency);
+                        }
+                    }
+                }
+            }, "bench-courier-pump-" + c);
+            pump.start();
+            draining.pumps.add(pump);
+        }
+        return draining;
+    }
+
+    /** The same with the raw client: one channel per consumer, acking in handleDelivery. */
+    Draining rawConsume(int consumers, int n) throws IOException {
+        Draining draining = new Draining(n);
+        for (int c = 0; c < consumers; c++) {
+            Channel channel = raw.createChannel();
+            channel.basicQos(PREFETCH);
+            channel.basicConsume(subscription.channel(), false, new DefaultConsumer(channel) {
+                @Override
+                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties,
+                        byte[] body) throws IOException {
+                    long latency = System.nanoTime() - stamp(body);
+                    getChannel().basicAck(envelope.getDeliveryTag(), false);
+                    draining.record(latency);
+                }
+            });
+            draining.channels.add(channel);
+        }
+        return draining;
+    }
+
+    /** Counts acknowledged messages and records their latencies. */
+    static final class Draining {
+        final CountDownLatch done;
+        final long[] latencies;
+        final AtomicInteger count = new AtomicInteger();
+        final List<Channel> channels = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Thread> pumps = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile long firstAt;
+        volatile long lastAt;
+
+        Draining(int n) {
+            done = new CountDownLatch(n);
+            latencies = new long[n];
+        }
+
+        void record(long latency) {
+            int i = count.getAndIncrement();
+            if (i < latencies.length) {
+                latencies[i] = latency;
+                lastAt = System.nanoTime();
+                done.countDown();
+            }
+        }
+
+        Result await(long start) throws InterruptedException {
+            if (!done.await(5, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("only " + count.get() + " of " + latencies.length + " consumed");
+            }
+            Result result = new Result(latencies.length / ((lastAt - start) / 1e9), latencies);
+            for (Thread pump : pumps) {
+                pump.join();
+            }
+            for (Channel channel : channels) {
+                try {
+                    if (channel.isOpen()) {
+                        channel.close();
+                    }
+                } catch (Exception e) {
+                    // already closed
+                }
+            }
+            return result;
+        }
+    }
+
+    void purge() throws IOException {
+        try (Channel channel = raw.createChannel()) {
+            channel.queuePurge(subscription.channel());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException(e);
+        }
+    }
+
+    interface Measurement {
+        void run() throws Exception;
+    }
+
+    /** Runs a program and exits: the client's connection threads would otherwise keep a failed run alive. */
+    static void exitAfter(Measurement measurement) {
+        int status = 0;
+        try {
+            measurement.run();
+        } catch (Exception e) {
+            e.printStackTrace();
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    static String format(double value) {
+        return String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    /**
+     * Overall rate of rounds that each moved the same number of messages: total messages over total time (the
+     * harmonic mean). Rounds alternate between Courier and the raw client, so drift on a shared machine hits both.
+     */
+    static double overall(double[] rates) {
+        double seconds = 0;
+        for (double rate : rates) {
+            seconds += 1 / rate;
+        }
+        return rates.length / seconds;
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    @Override
+    public void close() throws Exception {
+        try (Channel channel = raw.createChannel()) {
+            for (String queue : List.of(topic, topic + ".dead-letters")) {
+                channel.queueDelete(queue);
+            }
+            channel.exchangeDelete(prefix);
+            channel.exchangeDelete(prefix + ".delay");
+        }
+        raw.close();
+        transport.close();
+    }
+}
