@@ -10,10 +10,15 @@ public final class Await {
 
     /** Waits until {@code condition} holds, failing with {@code what} after {@code timeout}. */
     public static void until(Duration timeout, String what, BooleanSupplier condition) {
+        until(timeout, () -> what, condition);
+    }
+
+    /** As {@link #until(Duration, String, BooleanSupplier)}, describing the state at the deadline in the error. */
+    public static void until(Duration timeout, Supplier<String> what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("Timed out after " + timeout.toMillis() + " ms waiting for: " + what);
+                throw new AssertionError("Timed out after " + timeout.toMillis() + " ms waiting for: " + what.get());
             }
             pause();
         }

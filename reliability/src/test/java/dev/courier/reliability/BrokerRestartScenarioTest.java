@@ -29,7 +29,8 @@ class BrokerRestartScenarioTest {
             Node second = Node.start(options);
             Node replacement = null;
             rig.startSweeper(Duration.ofSeconds(1));
-            Posting posting = new Posting(rig, MESSAGES, 20, true);
+            // Paced so that posting spans the restarts: the kill must land while messages are still flowing.
+            Posting posting = new Posting(rig, MESSAGES, 20, true).paced(Scale.pick(100, 500));
             Thread poster = new Thread(posting, "poster");
             poster.start();
             try {
@@ -44,7 +45,9 @@ class BrokerRestartScenarioTest {
                     }
                     if (r == 1) {
                         long before = rig.handled.distinct();
-                        Await.until(Duration.ofSeconds(60), "handling to resume after the restart",
+                        Await.until(Duration.ofSeconds(60), () -> "handling to resume after the restart: "
+                                + rig.handled.distinct() + " handled (" + before + " at the restart), "
+                                + posting.committed.size() + " committed",
                                 () -> rig.handled.distinct() > before + 20);
                         first.kill();
                         replacement = Node.start(options);

@@ -27,6 +27,7 @@ final class Posting implements Runnable {
     private final int batch;
     private final boolean send;
     private volatile Throwable failure;
+    private long nanosPerMessage;
 
     Posting(Rig rig, int total, int batch, boolean send) {
         this.rig = rig;
@@ -35,11 +36,27 @@ final class Posting implements Runnable {
         this.send = send;
     }
 
+    /**
+     * Spreads the run over time at about {@code perSecond} messages a second, so that the faults a scenario injects
+     * land while work is still flowing (an unpaced run can finish before the first fault takes effect).
+     */
+    Posting paced(int perSecond) {
+        this.nanosPerMessage = 1_000_000_000L / perSecond;
+        return this;
+    }
+
     @Override
     public void run() {
         try {
             int n = 0;
+            long start = System.nanoTime();
             while (n < total) {
+                if (nanosPerMessage > 0) { // pacing the load, not waiting for an outcome
+                    long due = start + n * nanosPerMessage - System.nanoTime();
+                    if (due > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(due);
+                    }
+                }
                 List<Work> works = new ArrayList<>();
                 for (int i = 0; i < batch && n + i < total; i++) {
                     works.add(new Work(Request.newId(), n + i));
