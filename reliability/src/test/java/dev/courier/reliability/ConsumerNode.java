@@ -10,7 +10,9 @@ import dev.courier.RequestHandler;
 import dev.courier.Subscription;
 import dev.courier.UseInbox;
 import dev.courier.message.MessageMappers;
+import dev.courier.store.jdbc.InTransaction;
 import dev.courier.store.jdbc.JdbcInbox;
+import dev.courier.store.jdbc.JdbcTransactions;
 import dev.courier.transport.rabbitmq.RabbitMqConfig;
 import dev.courier.transport.rabbitmq.RabbitMqTransport;
 import java.io.BufferedReader;
@@ -65,8 +67,16 @@ public final class ConsumerNode {
         if (inboxTable.isEmpty()) {
             handlers.register(Work.class, recording);
         } else {
-            handlers.register(Work.class, new OnceOnly(recording));
-            processor.inbox(JdbcInbox.builder(dataSource).table(inboxTable).createTables(true).build());
+            // The handling's record and its inbox entry commit in one transaction (see OnceOnly).
+            JdbcTransactions transactions = JdbcTransactions.over(dataSource);
+            handlers.register(Work.class, new OnceOnly(work -> {
+                if (handleMillis > 0) {
+                    LockSupport.parkNanos(handleMillis * 1_000_000);
+                }
+                HandlingLog.record(transactions.connection(), table, work);
+            }));
+            processor.inbox(JdbcInbox.builder(dataSource).table(inboxTable).transactionProvider(transactions)
+                    .createTables(true).build()).stepFactory(InTransaction.class, transactions.stepFactory());
         }
         RabbitMqTransport transport = RabbitMqTransport.connect(RabbitMqConfig.builder().uri(opts.get("uri"))
                 .exchange(opts.get("exchange")).connectionName(opts.get("name"))
@@ -98,7 +108,10 @@ public final class ConsumerNode {
         System.exit(0);
     }
 
-    /** The recording handler behind the inbox: a redelivered message that was handled already is skipped. */
+    /**
+     * The recording handler behind the inbox, in a transaction with its inbox entry: a redelivered message that was
+     * handled already is skipped, and a handling a SIGKILL cuts short commits nothing.
+     */
     static final class OnceOnly implements RequestHandler<Work> {
         private final RequestHandler<Work> delegate;
 
@@ -106,7 +119,8 @@ public final class ConsumerNode {
             this.delegate = delegate;
         }
 
-        @UseInbox(step = 1, onDuplicate = UseInbox.OnDuplicate.WARN)
+        @InTransaction(step = 1)
+        @UseInbox(step = 2, onDuplicate = UseInbox.OnDuplicate.WARN)
         @Override
         public void handle(Work work) {
             delegate.handle(work);

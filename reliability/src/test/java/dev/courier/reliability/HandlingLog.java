@@ -13,7 +13,8 @@ import javax.sql.DataSource;
 
 /**
  * A PostgreSQL table with one row per handling (message id, sequence number, consumer pid), written by the consumer
- * processes with auto-commit, so the count survives a SIGKILL. No key on the id: a duplicate handling is a second
+ * processes: with auto-commit, or (inbox on) in the handler's transaction with its inbox entry, so what a SIGKILL
+ * interrupts is rolled back with it. No key on the id: a duplicate handling is a second
  * row.
  */
 final class HandlingLog {
@@ -36,11 +37,19 @@ final class HandlingLog {
         sql("DROP TABLE IF EXISTS " + table);
     }
 
-    /** Records one handling; called by the handler, on the handler's thread. */
+    /** Records one handling in a transaction of its own; called by the handler, on the handler's thread. */
     static void record(DataSource dataSource, String table, Work work) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement insert = c.prepareStatement("INSERT INTO " + table
-                        + " (message_id, n, pid, at_nanos) VALUES (?, ?, ?, ?)")) {
+        try (Connection c = dataSource.getConnection()) {
+            record(c, table, work);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record the handling of " + work.id() + " in " + table, e);
+        }
+    }
+
+    /** Records one handling on the handler's connection (in its transaction, when it has one). */
+    static void record(Connection c, String table, Work work) {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + table
+                + " (message_id, n, pid, at_nanos) VALUES (?, ?, ?, ?)")) {
             insert.setObject(1, work.id());
             insert.setInt(2, work.n());
             insert.setLong(3, ProcessHandle.current().pid());
@@ -64,19 +73,6 @@ final class HandlingLog {
             return null; // PostgreSQL is down: the caller polls again
         }
         return counts;
-    }
-
-    /** Ids handled more than once where no handling was by process {@code pid}: duplicates a kill does not explain. */
-    long duplicatesWithout(long pid) {
-        try (Connection c = DriverManager.getConnection(Services.POSTGRES_URL); Statement s = c.createStatement();
-                ResultSet rows = s.executeQuery("SELECT COUNT(*) FROM (SELECT message_id FROM " + table
-                        + " GROUP BY message_id HAVING COUNT(*) > 1 AND SUM(CASE WHEN pid = " + pid
-                        + " THEN 1 ELSE 0 END) = 0) d")) {
-            rows.next();
-            return rows.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot count duplicates in " + table, e);
-        }
     }
 
     /** Distinct messages handled, or -1 while the database does not answer. */

@@ -40,8 +40,11 @@ public final class InboxStep implements HandlerStep {
         }
         next.proceed(request, context);
         if (!inbox.add(request.id(), key) && onceOnly) {
-            LOG.warn("{} {} was handled twice concurrently by {}", request.getClass().getSimpleName(), request.id(),
-                    key);
+            // Two copies ran at once and this one finished second. Fail whatever onDuplicate says, so that a
+            // transaction around the handler (InTransaction) rolls its work back; a Dispatcher acks a duplicate.
+            LOG.warn("{} {} was handled twice concurrently by {}; failing the second handling",
+                    request.getClass().getSimpleName(), request.id(), key);
+            throw new DuplicateMessageException(request.getClass(), request.id(), key);
         }
     }
 

@@ -34,6 +34,7 @@ public final class JdbcInbox implements Inbox {
     private final String table;
     private final Clock clock;
     private final Duration retention;
+    private final TransactionProvider transactionProvider;
     private final String insertSql;
     private final String containsSql;
     private final String expireSql;
@@ -44,6 +45,7 @@ public final class JdbcInbox implements Inbox {
         this.table = builder.table;
         this.clock = builder.clock;
         this.retention = builder.retention;
+        this.transactionProvider = builder.transactionProvider;
         this.insertSql = "INSERT INTO " + table + " (message_id, handler_key, handled_at) VALUES (?, ?, ?)";
         this.containsSql = "SELECT 1 FROM " + table + " WHERE message_id = ? AND handler_key = ?";
         this.expireSql = "DELETE FROM " + table + " WHERE handled_at < ?";
@@ -60,42 +62,66 @@ public final class JdbcInbox implements Inbox {
     @Override
     public boolean contains(UUID messageId, String handlerKey) {
         checkKey(messageId, handlerKey);
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(containsSql)) {
-            bind(statement, messageId, handlerKey);
-            try (ResultSet result = statement.executeQuery()) {
-                return result.next();
-            }
+        Connection joined = transactionProvider.currentConnection().orElse(null);
+        try (Connection own = joined == null ? dataSource.getConnection() : null) {
+            return contains(joined == null ? own : joined, messageId, handlerKey);
         } catch (SQLException e) {
             throw failure("cannot read", messageId, handlerKey, e);
         }
     }
 
+    private boolean contains(Connection connection, UUID messageId, String handlerKey) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(containsSql)) {
+            bind(statement, messageId, handlerKey);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next();
+            }
+        }
+    }
+
+    /**
+     * Records a handling. In the transaction the {@link TransactionProvider} finds on this thread, if any: the entry
+     * then commits or rolls back with it, and a duplicate found there leaves that transaction for its owner to roll
+     * back (on PostgreSQL the failed insert has aborted it). Otherwise in a transaction of its own.
+     */
     @Override
     public boolean add(UUID messageId, String handlerKey) {
         checkKey(messageId, handlerKey);
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(insertSql)) {
-            bind(statement, messageId, handlerKey);
-            statement.setLong(3, Micros.of(clock.instant()));
+        Connection joined = transactionProvider.currentConnection().orElse(null);
+        if (joined != null) {
             try {
-                statement.executeUpdate();
+                return insert(joined, messageId, handlerKey);
             } catch (SQLException e) {
-                if (database.dialect().isDuplicateKey(e)) {
-                    LOG.debug("message {} was already recorded for handler {} in {}", messageId, handlerKey, table);
-                    if (!connection.getAutoCommit()) {
-                        connection.rollback();
-                    }
-                    return false;
-                }
-                throw e;
+                throw failure("cannot record", messageId, handlerKey, e);
             }
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            boolean added = insert(connection, messageId, handlerKey);
             if (!connection.getAutoCommit()) {
-                connection.commit();
+                if (added) {
+                    connection.commit();
+                } else {
+                    connection.rollback();
+                }
             }
-            return true;
+            return added;
         } catch (SQLException e) {
             throw failure("cannot record", messageId, handlerKey, e);
+        }
+    }
+
+    private boolean insert(Connection connection, UUID messageId, String handlerKey) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(insertSql)) {
+            bind(statement, messageId, handlerKey);
+            statement.setLong(3, Micros.of(clock.instant()));
+            statement.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (database.dialect().isDuplicateKey(e)) {
+                LOG.debug("message {} was already recorded for handler {} in {}", messageId, handlerKey, table);
+                return false;
+            }
+            throw e;
         }
     }
 
@@ -152,6 +178,7 @@ public final class JdbcInbox implements Inbox {
         private Clock clock = Clock.systemUTC();
         private Duration retention = DEFAULT_RETENTION;
         private boolean createTables;
+        private TransactionProvider transactionProvider = TransactionProvider.NONE;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -160,6 +187,17 @@ public final class JdbcInbox implements Inbox {
         /** The table name, a plain identifier; default {@value #DEFAULT_TABLE}. */
         public Builder table(String name) {
             this.table = TableName.check("inbox table", name);
+            return this;
+        }
+
+        /**
+         * Finds the transaction open on the handler's thread (a {@link JdbcTransactions}, or a framework's), which
+         * {@link #contains} and {@link #add} then join, neither committing nor closing it; default
+         * {@link TransactionProvider#NONE}. With the handler's own writes in that transaction, a handling and its
+         * inbox entry commit together: see {@link InTransaction}.
+         */
+        public Builder transactionProvider(TransactionProvider value) {
+            this.transactionProvider = Objects.requireNonNull(value, "transactionProvider");
             return this;
         }
 
