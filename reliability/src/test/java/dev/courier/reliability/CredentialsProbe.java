@@ -56,10 +56,15 @@ public final class CredentialsProbe {
         System.exit(0);
     }
 
+    /** Failing cases fail fast; the working ones get room for a loaded machine. */
+    private static Duration timeout(String name) {
+        return name.endsWith("-works") ? Duration.ofSeconds(20) : Duration.ofSeconds(3);
+    }
+
     private static void amqp(String name, String uri, String exchange) {
         try {
             RabbitMqConfig config = RabbitMqConfig.builder().uri(uri).exchange(exchange)
-                    .connectionName("courier-credentials-probe").connectionTimeout(Duration.ofSeconds(3)).build();
+                    .connectionName("courier-credentials-probe").connectionTimeout(timeout(name)).build();
             System.out.println("CONFIG " + config);
             try (RabbitMqTransport transport = RabbitMqTransport.connect(config)) {
                 System.out.println("TRANSPORT " + transport);
@@ -83,7 +88,7 @@ public final class CredentialsProbe {
         HikariConfig config = new HikariConfig();
         try {
             config.setJdbcUrl(url);
-            config.setConnectionTimeout(3000);
+            config.setConnectionTimeout(timeout(name).toMillis());
             config.setInitializationFailTimeout(-1);
             config.setMaximumPoolSize(2);
             try (HikariDataSource pool = new HikariDataSource(config)) {

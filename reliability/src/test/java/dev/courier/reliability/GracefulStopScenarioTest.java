@@ -2,6 +2,7 @@ package dev.courier.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.courier.ChannelState;
 import dev.courier.CommandProcessor;
 import dev.courier.Dispatcher;
 import dev.courier.HandlerRegistry;
@@ -14,7 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
@@ -26,6 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class GracefulStopScenarioTest {
     private static final int MESSAGES = 50;
+    private static final int PERFORMERS = 5;
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     @Test
@@ -39,8 +45,22 @@ class GracefulStopScenarioTest {
             rig.processor.clearOutbox(rig.processor.depositPost(works, OutboxTransaction.NONE));
             Map<UUID, Long> startedAt = new ConcurrentHashMap<>();
             Map<UUID, AtomicInteger> finished = new ConcurrentHashMap<>();
+            // Once the first handlings have run, every performer is held inside a handler until the stop has
+            // begun: otherwise a pump that passed its last check just before the stop could start a handler after
+            // it, and the measurement would race the scheduler.
+            AtomicBoolean hold = new AtomicBoolean();
+            AtomicInteger held = new AtomicInteger();
+            CountDownLatch stopping = new CountDownLatch(1);
             HandlerRegistry slow = new HandlerRegistry().register(Work.class, work -> {
                 startedAt.put(work.id(), System.nanoTime());
+                if (hold.get()) {
+                    held.incrementAndGet();
+                    try {
+                        stopping.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // the 200 ms handler
                 finished.computeIfAbsent(work.id(), id -> new AtomicInteger()).incrementAndGet();
             });
@@ -50,15 +70,22 @@ class GracefulStopScenarioTest {
             try (CommandProcessor consuming = CommandProcessor.builder().mappers(rig.mappers()).handlers(slow)
                     .producers(Producers.of(rig.producer)).build()) {
                 Dispatcher dispatcher = Dispatcher.builder().processor(consuming)
-                        .subscription(rig.subscription().performers(5).prefetch(10)).build().start();
-                Await.until(Duration.ofSeconds(20), "handlers running", () -> finished.size() >= 5);
+                        .subscription(rig.subscription().performers(PERFORMERS).prefetch(10)).build().start();
+                Await.until(Duration.ofSeconds(20), "handlers running", () -> finished.size() >= PERFORMERS);
+                hold.set(true);
+                Await.until(Duration.ofSeconds(20), "every performer inside a handler",
+                        () -> held.get() >= PERFORMERS);
                 stopBegan = System.nanoTime();
-                clean = dispatcher.stop(TIMEOUT);
+                CompletableFuture<Boolean> stop = CompletableFuture.supplyAsync(() -> dispatcher.stop(TIMEOUT));
+                Await.until(Duration.ofSeconds(10), "the stop to begin",
+                        () -> dispatcher.state(rig.topic).status() != ChannelState.Status.RUNNING);
+                stopping.countDown();
+                clean = stop.get(TIMEOUT.toMillis() + 10_000, TimeUnit.MILLISECONDS);
                 stopTook = Duration.ofNanos(System.nanoTime() - stopBegan);
             }
             long startedAfterStop = startedAt.values().stream().filter(t -> t > stopBegan).count();
             int settledBeforeStop = finished.size();
-            Await.until(Duration.ofSeconds(10), "no message left unacknowledged",
+            Await.until(Duration.ofSeconds(60), "no message left unacknowledged",
                     () -> Services.queueCounts(rig.topic)[1] == 0);
             long[] queue = Services.queueCounts(rig.topic);
 

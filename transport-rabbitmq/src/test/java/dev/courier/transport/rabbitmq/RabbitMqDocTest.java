@@ -41,7 +41,7 @@ class RabbitMqDocTest {
                 rabbit.declareChannel(subscription);
                 producer.send(message).join();
                 try (MessageConsumer consumer = rabbit.createConsumer(subscription)) {
-                    received = consumer.receive(Duration.ofSeconds(1));
+                    received = consumer.receive(Duration.ofSeconds(10));
                     consumer.acknowledge(received);
                 }
             }

@@ -208,7 +208,7 @@ class RabbitMqRecoveryTest {
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.UTF_8));
-            Map<String, String> lines = new HashMap<>();
+            Map<String, String> lines = new ConcurrentHashMap<>();
             Thread reader = new Thread(() -> {
                 try {
                     String line;

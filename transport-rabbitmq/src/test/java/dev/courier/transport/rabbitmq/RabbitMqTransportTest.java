@@ -112,8 +112,13 @@ class RabbitMqTransportTest {
         Map<UUID, Integer> seen = new ConcurrentHashMap<>();
         Map<Integer, Integer> perConsumer = new ConcurrentHashMap<>();
         List<Thread> threads = new ArrayList<>();
+        // every consumer registers before any starts draining, so each gets its prefetch of the backlog
+        List<RabbitMqConsumer> consumers = new ArrayList<>();
         for (int c = 0; c < 3; c++) {
-            RabbitMqConsumer consumer = fixture.consumer(subscription);
+            consumers.add(fixture.consumer(subscription));
+        }
+        for (int c = 0; c < 3; c++) {
+            RabbitMqConsumer consumer = consumers.get(c);
             int index = c;
             Thread thread = new Thread(() -> {
                 Message m;
@@ -166,7 +171,7 @@ class RabbitMqTransportTest {
                     .messageId(id.toString()).type("COMMAND").contentType("application/json")
                     .headers(Map.of("courier-handled-count", 7, "x-death", List.of(Map.of("queue", "elsewhere",
                             "reason", "expired", "count", 1L)))).build(), "{}".getBytes(StandardCharsets.UTF_8));
-            channel.waitForConfirmsOrDie(5000);
+            channel.waitForConfirmsOrDie(30_000);
         }
         Message viaCourier = new Message(message(topic).header().toBuilder().handledCount(5)
                 .bag(Map.of("courier-handled-count", "9")).build(), MessageBody.json("{}"));
@@ -261,7 +266,7 @@ class RabbitMqTransportTest {
                 channel.confirmSelect();
                 channel.basicPublish(small.prefix(), topic, true, new AMQP.BasicProperties.Builder()
                         .messageId(UUID.randomUUID().toString()).build(), new byte[4096]);
-                channel.waitForConfirmsOrDie(5000);
+                channel.waitForConfirmsOrDie(30_000);
             }
             Message sent = message(topic);
             confirm(small.producer().send(sent));
@@ -311,7 +316,7 @@ class RabbitMqTransportTest {
                     .messageId(UUID.randomUUID().toString()).type("GOSSIP")
                     .headers(Map.of("courier-timestamp", "yesterday", "courier-delay-ms", "-5")).build(),
                     "y".getBytes());
-            channel.waitForConfirmsOrDie(5000);
+            channel.waitForConfirmsOrDie(30_000);
         }
 
         Message noId = receive(consumer);
