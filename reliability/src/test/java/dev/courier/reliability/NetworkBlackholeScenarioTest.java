@@ -112,11 +112,10 @@ class NetworkBlackholeScenarioTest {
                 nodes.forEach(Node::close);
             }
 
-            List<Duration> detected = new ArrayList<>();
+            List<Duration> detected = new ArrayList<>(); // null for a node that logged no missed heartbeat
             for (Node node : nodes) {
                 Instant at = node.loggedAt(MISSED_HEARTBEAT);
-                assertThat(at).as("a missed-heartbeat report in " + node.log()).isNotNull();
-                detected.add(Duration.between(frozeAt, at));
+                detected.add(at == null ? null : Duration.between(frozeAt, at));
             }
             Map<UUID, Integer> handlings = rig.handled.handlings();
             Map<UUID, Boolean> rows = rig.outboxRows();
@@ -137,8 +136,9 @@ class NetworkBlackholeScenarioTest {
             assertThat(posting.committed).as("committed").hasSize(MESSAGES);
             assertThat(lost).as("lost").isEmpty();
             assertThat(handledWhileFrozen).as("messages handled while the proxy was frozen").isZero();
-            assertThat(detected).as("time from freeze to each consumer's missed-heartbeat report")
-                    .allSatisfy(d -> assertThat(d).isPositive().isLessThan(FREEZE));
+            assertThat(detected).as("time from freeze to each consumer's missed-heartbeat report (see the node logs "
+                    + nodes.stream().map(n -> n.log().toString()).collect(Collectors.joining(", ")) + ")")
+                    .allSatisfy(d -> assertThat(d).isNotNull().isPositive().isLessThan(FREEZE));
             assertThat(brokerDropped).as("the broker dropping the frozen connections within the freeze").isNotNull();
             assertThat(proxiedAfter).as("connections through the proxy (reconnects after the heal)")
                     .isGreaterThan(proxiedBefore);
@@ -147,6 +147,7 @@ class NetworkBlackholeScenarioTest {
     }
 
     private static String millis(List<Duration> durations) {
-        return durations.stream().map(d -> Long.toString(d.toMillis())).collect(Collectors.joining(", "));
+        return durations.stream().map(d -> d == null ? "none" : Long.toString(d.toMillis()))
+                .collect(Collectors.joining(", "));
     }
 }
