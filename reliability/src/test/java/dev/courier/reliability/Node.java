@@ -4,8 +4,13 @@ import dev.courier.testing.Await;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /** A {@link ConsumerNode} in a JVM of its own, started on this JVM's class path; killed or stopped by the test. */
 final class Node implements AutoCloseable {
+    /** The time stamp that starts each line of a node's log (slf4j-simple's {@code dateTimeFormat}). */
+    private static final String LOG_TIME = "yyyy-MM-dd'T'HH:mm:ss.SSSZ";
     private final Process process;
     private final Path log;
     private volatile String ready;
@@ -43,7 +50,9 @@ final class Node implements AutoCloseable {
     /** Starts a consumer process with these options and waits until its pumps run. */
     static Node start(Map<String, String> options) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
+                .toString(), "-Xmx256m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=" + LOG_TIME,
+                "-cp",
                 System.getProperty("java.class.path"), ConsumerNode.class.getName()));
         options.forEach((k, v) -> command.add(k + "=" + v));
         try {
@@ -92,5 +101,34 @@ final class Node implements AutoCloseable {
 
     Path log() {
         return log;
+    }
+
+    /**
+     * When the node logged the first line that contains {@code fragment} (in a message or in a stack trace below
+     * it): the time stamp of the last stamped line up to there; null when no line contains it.
+     */
+    Instant loggedAt(String fragment) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("cannot read " + log, e);
+        }
+        DateTimeFormatter stamp = DateTimeFormatter.ofPattern(LOG_TIME);
+        Instant last = null;
+        for (String line : lines) {
+            int space = line.indexOf(' ');
+            if (space > 0) {
+                try {
+                    last = OffsetDateTime.parse(line.substring(0, space), stamp).toInstant();
+                } catch (DateTimeParseException e) {
+                    // a stack trace or continuation line: it belongs to the last stamped one
+                }
+            }
+            if (line.contains(fragment)) {
+                return last;
+            }
+        }
+        return null;
     }
 }

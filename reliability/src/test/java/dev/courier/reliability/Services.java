@@ -29,7 +29,7 @@ final class Services {
 
     /** Skips (or fails under CI=true) unless RabbitMQ and PostgreSQL both answer and the tools are here. */
     static void require() {
-        InetSocketAddress rabbit = TestServices.address(RABBITMQ_URI, 5672);
+        InetSocketAddress rabbit = rabbitAddress();
         InetSocketAddress postgres = TestServices.address(POSTGRES_URL, 5432);
         if (!TestServices.answers(rabbit.getHostString(), rabbit.getPort())) {
             TestServices.unavailable("RabbitMQ at " + rabbit);
@@ -40,6 +40,11 @@ final class Services {
         if (!Files.isExecutable(Path.of("/usr/sbin/rabbitmqctl")) && !onPath("rabbitmqctl")) {
             TestServices.unavailable("rabbitmqctl (the suite stops and starts the broker)");
         }
+    }
+
+    /** host:port of the broker. */
+    static InetSocketAddress rabbitAddress() {
+        return TestServices.address(RABBITMQ_URI, 5672);
     }
 
     private static boolean onPath(String tool) {

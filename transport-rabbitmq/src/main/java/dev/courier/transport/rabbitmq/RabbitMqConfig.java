@@ -189,7 +189,10 @@ public final class RabbitMqConfig {
             return this;
         }
 
-        /** AMQP heartbeat; default 30 s. */
+        /**
+         * AMQP heartbeat; default 30 s. Sent in whole seconds (rounded down, at least 1); the broker may lower it to
+         * its own setting. A silent peer is noticed after about two intervals.
+         */
         public Builder heartbeat(Duration interval) {
             this.heartbeat = requirePositive(interval, "heartbeat");
             return this;

@@ -13,6 +13,7 @@ import dev.courier.message.MessageHeader;
 import dev.courier.message.MessageType;
 import dev.courier.spi.DeadLetterReason;
 import dev.courier.testing.Await;
+import dev.courier.transport.rabbitmq.internal.Connections;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -396,5 +397,20 @@ class RabbitMqTransportTest {
                 .hasMessageContaining(received.id().toString());
         assertThatThrownBy(() -> one.acknowledge(message(topic))).isInstanceOf(IllegalArgumentException.class);
         one.acknowledge(received);
+    }
+
+    @Test
+    void theBrokerAgreesToTheConfiguredHeartbeatInWholeSeconds() throws Exception {
+        RabbitMqConfig threeSeconds = RabbitMqConfig.builder().uri(TestBroker.uri())
+                .heartbeat(Duration.ofSeconds(3)).build();
+        try (Connection connection = Connections.open(threeSeconds, "heartbeat")) {
+            assertThat(connection.getHeartbeat()).as("negotiated heartbeat (s)").isEqualTo(3);
+        }
+        assertThat(Connections.factory(RabbitMqConfig.builder().uri(TestBroker.uri())
+                .heartbeat(Duration.ofMillis(2500)).build()).getRequestedHeartbeat()).isEqualTo(2);
+        assertThat(Connections.factory(RabbitMqConfig.builder().uri(TestBroker.uri())
+                .heartbeat(Duration.ofMillis(300)).build()).getRequestedHeartbeat()).isEqualTo(1);
+        assertThatThrownBy(() -> RabbitMqConfig.builder().heartbeat(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("heartbeat");
     }
 }
