@@ -311,7 +311,7 @@ public final class CommandProcessor implements AutoCloseable {
             Message message = mappers.toMessage(request, Duration.ZERO, clock);
             message = message.withHeader(message.header().toBuilder().replyTo(listener.address())
                     .correlationId(request.id()).build());
-            sendDirect(message).whenComplete((ok, failure) -> {
+            sendDirect(message, false).whenComplete((ok, failure) -> {
                 if (failure != null) {
                     reply.completeExceptionally(unwrap(failure));
                 }
@@ -353,14 +353,15 @@ public final class CommandProcessor implements AutoCloseable {
             bag.put(MessageMappers.RECIPIENT_HEADER, recipient);
             header.bag(bag);
         }
-        CompletableFuture<Void> sent = sendDirect(message.withHeader(header.build()));
         if (recipient != null) {
             // A recipient may wait for this much longer than any call: make sure the broker has it.
-            OutboxSender.await(sent, confirmTimeout, () -> "reply " + reply.id());
+            OutboxSender.await(sendDirect(message.withHeader(header.build()), false), confirmTimeout,
+                    () -> "reply " + reply.id());
             return;
         }
-        // A reply to a call is not waited for: a failure known at once is thrown; a later one (a nack, a reply queue
-        // gone) is only logged. The caller has its timeout, and this saves the handler a round trip to the broker.
+        // A reply to a call is not confirmed: a failure known at once is thrown; a later one (a reply queue gone) is
+        // only logged. The caller has its timeout, and this saves the handler a round trip to the broker.
+        CompletableFuture<Void> sent = sendDirect(message.withHeader(header.build()), true);
         if (sent.isCompletedExceptionally()) {
             OutboxSender.await(sent, confirmTimeout, () -> "reply " + reply.id());
         }
@@ -426,14 +427,14 @@ public final class CommandProcessor implements AutoCloseable {
         return replies;
     }
 
-    private CompletableFuture<Void> sendDirect(Message message) {
+    private CompletableFuture<Void> sendDirect(Message message, boolean unconfirmed) {
         dev.courier.spi.MessageProducer producer = producers.forTopic(message.topic());
         if (producer == null) {
             return CompletableFuture.failedFuture(new ProducerException("No producer for topic '" + message.topic()
                     + "' (message " + message.id() + ")"));
         }
         try {
-            return producer.send(message);
+            return unconfirmed ? producer.sendUnconfirmed(message) : producer.send(message);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
