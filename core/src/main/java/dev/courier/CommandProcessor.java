@@ -27,8 +27,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends commands to their one handler and publishes events to all of theirs, each through the handler's pipeline.
@@ -42,6 +47,7 @@ import java.util.concurrent.Executors;
  * }</pre>
  */
 public final class CommandProcessor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CommandProcessor.class);
     private static final HandlerBinding[] NONE = new HandlerBinding[0];
 
     private final Map<Class<?>, HandlerBinding[]> bindings;
@@ -242,45 +248,79 @@ public final class CommandProcessor implements AutoCloseable {
      */
     public <R extends Reply> R call(Request request, Class<R> replyType, Duration timeout) {
         requireRequest(request, "call");
+        ReplyListener listener = replyListener("call");
+        // The caller's own thread waits with the timeout: no timer task per call, no extra stage to complete.
+        CompletableFuture<Reply> reply = startCall(listener, request, replyType, timeout);
         try {
-            return callAsync(request, replyType, timeout).toCompletableFuture().get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw dev.courier.internal.Sneaky.rethrow(e.getCause());
+            Reply answer;
+            try {
+                answer = reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                // Closing the future makes a reply arriving now count as dropped; if it was completed in this very
+                // instant, that outcome stands.
+                if (reply.completeExceptionally(e)) {
+                    throw new ReplyTimeoutException(request, replyType, timeout);
+                }
+                answer = reply.get();
+            }
+            return replyType.cast(answer);
+        } catch (ExecutionException e) {
+            throw dev.courier.internal.Sneaky.rethrow(unwrap(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CourierException("Interrupted waiting for the reply to " + request.id(), e);
+        } finally {
+            listener.forget(request.id());
         }
     }
 
-    /** {@link #call} without blocking: the stage fails with {@link ReplyTimeoutException} after {@code timeout}. */
+    /**
+     * {@link #call} without blocking: the stage fails with {@link ReplyTimeoutException} after {@code timeout}. It
+     * completes on the thread that received the reply (on RabbitMQ, the client's delivery thread): chain slow work
+     * with the {@code ...Async} methods of {@link CompletionStage}.
+     */
     public <R extends Reply> CompletionStage<R> callAsync(Request request, Class<R> replyType, Duration timeout) {
         requireRequest(request, "callAsync");
-        Objects.requireNonNull(replyType, "replyType");
-        Objects.requireNonNull(timeout, "timeout");
         ReplyListener listener = replyListener("call");
-        mappers.registration(replyType);
-        CompletableFuture<Reply> reply = listener.expect(request.id(), replyType);
-        Message message = mappers.toMessage(request, Duration.ZERO, clock);
-        message = message.withHeader(message.header().toBuilder().replyTo(listener.address())
-                .correlationId(request.id()).build());
+        CompletableFuture<Reply> reply = startCall(listener, request, replyType, timeout);
         CompletableFuture<R> result = new CompletableFuture<>();
-        sendDirect(message).whenComplete((ok, failure) -> {
-            if (failure != null) {
-                listener.forget(request.id());
-                result.completeExceptionally(unwrap(failure));
-            }
-        });
-        reply.orTimeout(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS).whenComplete((r, failure) -> {
+        reply.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((r, failure) -> {
             listener.forget(request.id());
             if (failure == null) {
                 result.complete(replyType.cast(r));
             } else {
                 Throwable cause = unwrap(failure);
-                result.completeExceptionally(cause instanceof java.util.concurrent.TimeoutException
+                result.completeExceptionally(cause instanceof TimeoutException
                         ? new ReplyTimeoutException(request, replyType, timeout) : cause);
             }
         });
         return result;
+    }
+
+    /**
+     * Registers the caller, then sends the request straight to the broker. The returned future completes with the
+     * reply, or fails when sending failed (e.g. unroutable) or the processor closed; the caller forgets it.
+     */
+    private CompletableFuture<Reply> startCall(ReplyListener listener, Request request, Class<? extends Reply> replyType,
+            Duration timeout) {
+        Objects.requireNonNull(replyType, "replyType");
+        Objects.requireNonNull(timeout, "timeout");
+        mappers.registration(replyType);
+        CompletableFuture<Reply> reply = listener.expect(request.id(), replyType);
+        try {
+            Message message = mappers.toMessage(request, Duration.ZERO, clock);
+            message = message.withHeader(message.header().toBuilder().replyTo(listener.address())
+                    .correlationId(request.id()).build());
+            sendDirect(message, false).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    reply.completeExceptionally(unwrap(failure));
+                }
+            });
+        } catch (RuntimeException e) {
+            listener.forget(request.id());
+            throw e;
+        }
+        return reply;
     }
 
     /**
@@ -313,7 +353,24 @@ public final class CommandProcessor implements AutoCloseable {
             bag.put(MessageMappers.RECIPIENT_HEADER, recipient);
             header.bag(bag);
         }
-        OutboxSender.await(sendDirect(message.withHeader(header.build())), confirmTimeout, () -> "reply " + reply.id());
+        if (recipient != null) {
+            // A recipient may wait for this much longer than any call: make sure the broker has it.
+            OutboxSender.await(sendDirect(message.withHeader(header.build()), false), confirmTimeout,
+                    () -> "reply " + reply.id());
+            return;
+        }
+        // A reply to a call is not confirmed: a failure known at once is thrown; a later one (a reply queue gone) is
+        // only logged. The caller has its timeout, and this saves the handler a round trip to the broker.
+        CompletableFuture<Void> sent = sendDirect(message.withHeader(header.build()), true);
+        if (sent.isCompletedExceptionally()) {
+            OutboxSender.await(sent, confirmTimeout, () -> "reply " + reply.id());
+        }
+        sent.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                LOG.warn("Reply {} to {} (correlation {}) was not confirmed by the broker: {}", reply.id(), replyTo,
+                        reply.correlationId(), unwrap(failure).toString());
+            }
+        });
     }
 
     /**
@@ -370,14 +427,14 @@ public final class CommandProcessor implements AutoCloseable {
         return replies;
     }
 
-    private CompletableFuture<Void> sendDirect(Message message) {
+    private CompletableFuture<Void> sendDirect(Message message, boolean unconfirmed) {
         dev.courier.spi.MessageProducer producer = producers.forTopic(message.topic());
         if (producer == null) {
             return CompletableFuture.failedFuture(new ProducerException("No producer for topic '" + message.topic()
                     + "' (message " + message.id() + ")"));
         }
         try {
-            return producer.send(message);
+            return unconfirmed ? producer.sendUnconfirmed(message) : producer.send(message);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -9,6 +9,7 @@ import dev.courier.message.MessageMappers;
 import dev.courier.spi.ChannelFactory;
 import dev.courier.spi.DeadLetterReason;
 import dev.courier.spi.MessageConsumer;
+import dev.courier.spi.MessageListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * The one consumer of a processor's reply address, shared by all its calls and recipients. A reply for a call
  * completes the caller's future; a message for a recipient goes to its callback; a reply for nobody is dropped and
  * counted; a message for a recipient that is not registered is dead-lettered with the reason.
+ *
+ * <p>Replies to calls are taken on the transport's delivery thread where the transport offers that (a listening
+ * consumer, see {@link ChannelFactory#createConsumer(Subscription, MessageListener)}): completing the caller's future
+ * there saves waking this listener's thread first. Messages for recipients always run on this listener's thread, so
+ * that a slow callback never holds up the transport. The thread also watches the consumer and replaces it when it
+ * breaks.
  */
 public final class ReplyListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplyListener.class);
@@ -52,7 +59,7 @@ public final class ReplyListener implements AutoCloseable {
         this.clock = clock;
         this.subscription = Subscription.of(address, Reply.class).channelFactory(channels)
                 .receiveTimeout(Duration.ofMillis(200));
-        MessageConsumer first = channels.createConsumer(subscription);
+        MessageConsumer first = channels.createConsumer(subscription, this::offer);
         this.thread = new NamedThreadFactory("courier-replies").newThread(() -> run(first));
         thread.start();
     }
@@ -99,7 +106,7 @@ public final class ReplyListener implements AutoCloseable {
         while (running) {
             try {
                 if (consumer == null) {
-                    consumer = subscription.channelFactory().createConsumer(subscription);
+                    consumer = subscription.channelFactory().createConsumer(subscription, this::offer);
                 }
                 Message message = consumer.receive(subscription.receiveTimeout());
                 if (message != null) {
@@ -122,28 +129,45 @@ public final class ReplyListener implements AutoCloseable {
         close(consumer);
     }
 
+    /** On the transport's delivery thread: takes replies to calls, leaves messages for recipients to {@link #run}. */
+    private boolean offer(Message message, MessageConsumer consumer) {
+        if (message.header().bag().get(MessageMappers.RECIPIENT_HEADER) != null) {
+            return false;
+        }
+        toCaller(consumer, message);
+        return true;
+    }
+
     private void deliver(MessageConsumer consumer, Message message) {
         String recipientId = message.header().bag().get(MessageMappers.RECIPIENT_HEADER);
         if (recipientId != null) {
             toRecipient(consumer, message, recipientId);
-            return;
+        } else {
+            toCaller(consumer, message);
         }
+    }
+
+    /**
+     * Completes the caller's future, then acknowledges. A reply whose caller is gone, or whose future was completed
+     * already (it timed out in the same instant), is dropped and counted: it never reaches anyone else.
+     */
+    private void toCaller(MessageConsumer consumer, Message message) {
         UUID correlationId = message.header().correlationId();
         Pending caller = correlationId == null ? null : pending.remove(correlationId);
-        if (caller == null) {
-            dropped.incrementAndGet();
-            LOG.info("Dropping reply {} (correlation {}): no caller waits for it any more", message.id(),
-                    correlationId);
-            consumer.acknowledge(message);
-            return;
-        }
+        Reply reply;
         try {
-            caller.future().complete((Reply) mappers.toRequest(message, List.of(caller.type())));
-            consumer.acknowledge(message);
+            reply = caller == null ? null : (Reply) mappers.toRequest(message, List.of(caller.type()));
         } catch (RuntimeException e) {
             caller.future().completeExceptionally(e);
             consumer.reject(message, reason("unacceptable", e, message));
+            return;
         }
+        if (caller == null || !caller.future().complete(reply)) {
+            dropped.incrementAndGet();
+            LOG.info("Dropping reply {} (correlation {}): no caller waits for it any more", message.id(),
+                    correlationId);
+        }
+        consumer.acknowledge(message);
     }
 
     private void toRecipient(MessageConsumer consumer, Message message, String recipientId) {

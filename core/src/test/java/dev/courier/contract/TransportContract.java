@@ -109,6 +109,20 @@ public abstract class TransportContract {
     }
 
     @Test
+    void anUnconfirmedSendArrivesLikeAnyOther() {
+        String topic = fixture.uniqueTopic("unconfirmed");
+        MessageConsumer consumer = consumer(subscription(topic, topic + ".a"));
+        Message sent = message(topic, "reply-like");
+
+        confirm(fixture.producer().sendUnconfirmed(sent));
+        Message received = receiveOne(consumer);
+
+        assertThat(received.id()).isEqualTo(sent.id());
+        assertThat(received.body()).isEqualTo(sent.body());
+        consumer.acknowledge(received);
+    }
+
+    @Test
     void everyChannelSubscribedToATopicGetsItsOwnCopy() {
         String topic = fixture.uniqueTopic("fan-out");
         String otherTopic = fixture.uniqueTopic("fan-out-other");

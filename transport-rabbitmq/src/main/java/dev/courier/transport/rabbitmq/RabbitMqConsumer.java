@@ -11,6 +11,7 @@ import dev.courier.Subscription;
 import dev.courier.message.Message;
 import dev.courier.spi.DeadLetterReason;
 import dev.courier.spi.MessageConsumer;
+import dev.courier.spi.MessageListener;
 import dev.courier.transport.rabbitmq.internal.Receipt;
 import dev.courier.transport.rabbitmq.internal.Topology;
 import dev.courier.transport.rabbitmq.internal.WireFormat;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +36,13 @@ import org.slf4j.LoggerFactory;
  * Requeue and reject publish a copy (to the channel's retry queue or dead-letter queue), wait for its confirm, and
  * only then ack the original: a crash in between gives a duplicate, never a loss.
  *
+ * <p>A <em>listening</em> consumer (made with a {@link MessageListener}) first offers each delivery to the listener on
+ * the client's delivery thread and buffers only what the listener declines: the reply channel of {@code call} uses it
+ * to complete the caller's future without waking another thread first.
+ *
  * <p>After the client recovers a lost connection, delivery tags handed out before are stale: settling such a
- * message does nothing (the broker redelivers it), so no channel error follows. Not thread-safe: one per pump.
+ * message does nothing (the broker redelivers it), so no channel error follows. {@link #receive} is for one thread
+ * (one pump); acknowledge, requeue and reject take a lock, so a listener and that thread may settle at once.
  */
 public final class RabbitMqConsumer implements MessageConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(RabbitMqConsumer.class);
@@ -48,6 +55,8 @@ public final class RabbitMqConsumer implements MessageConsumer {
     private final String queue;
     private final String retryPrefix;
     private final BlockingQueue<Delivery> buffer = new LinkedBlockingQueue<>();
+    private final MessageListener listener;
+    private final ReentrantLock settling = new ReentrantLock();
     private final AtomicLong generation = new AtomicLong();
     private final AtomicBoolean returned = new AtomicBoolean();
     private volatile String broken;
@@ -55,8 +64,10 @@ public final class RabbitMqConsumer implements MessageConsumer {
 
     private record Delivery(long generation, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {}
 
-    RabbitMqConsumer(Connection connection, Topology topology, Subscription subscription, RabbitMqConfig config) {
+    private RabbitMqConsumer(Connection connection, Topology topology, Subscription subscription,
+            RabbitMqConfig config, MessageListener listener) {
         this.connection = connection;
+        this.listener = listener;
         this.topology = topology;
         this.subscription = subscription;
         this.config = config;
@@ -69,21 +80,65 @@ public final class RabbitMqConsumer implements MessageConsumer {
             channel.confirmSelect();
             channel.addReturnListener(r -> returned.set(true));
             channel.addShutdownListener(this::channelClosed);
-            channel.basicConsume(queue, false, new DefaultConsumer(channel) {
-                @Override
-                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties,
-                        byte[] body) {
-                    buffer.add(new Delivery(generation.get(), envelope, properties, body));
-                }
-
-                @Override
-                public void handleCancel(String tag) {
-                    broken = "the broker cancelled the consumer (queue '" + queue + "' deleted?)";
-                }
-            });
         } catch (IOException | RuntimeException e) {
-            throw new ChannelFailureException("Cannot consume from queue '" + queue + "' (topic '"
-                    + subscription.topic() + "') on " + config.address() + ": " + e.getMessage(), e);
+            throw cannotConsume(e);
+        }
+    }
+
+    /** Declares the channel, opens an AMQP channel and starts consuming; {@code listener} may be null. */
+    static RabbitMqConsumer open(Connection connection, Topology topology, Subscription subscription,
+            RabbitMqConfig config, MessageListener listener) {
+        RabbitMqConsumer consumer = new RabbitMqConsumer(connection, topology, subscription, config, listener);
+        try {
+            consumer.channel.basicConsume(consumer.queue, false, consumer.new Deliveries());
+        } catch (IOException | RuntimeException e) {
+            consumer.close();
+            throw consumer.cannotConsume(e);
+        }
+        return consumer;
+    }
+
+    private ChannelFailureException cannotConsume(Exception e) {
+        return new ChannelFailureException("Cannot consume from queue '" + queue + "' (topic '"
+                + subscription.topic() + "') on " + config.address() + ": " + e.getMessage(), e);
+    }
+
+    /** The client calls this on its delivery thread, one delivery at a time per channel. */
+    private final class Deliveries extends DefaultConsumer {
+        Deliveries() {
+            super(channel);
+        }
+
+        @Override
+        public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+            Delivery delivery = new Delivery(generation.get(), envelope, properties, body);
+            if (listener == null || !offer(delivery)) {
+                buffer.add(delivery);
+            }
+        }
+
+        @Override
+        public void handleCancel(String tag) {
+            broken = "the broker cancelled the consumer (queue '" + queue + "' deleted?)";
+        }
+    }
+
+    /**
+     * Offers a delivery to the listener; true if it took it. A closed or broken consumer offers nothing and keeps
+     * nothing: the delivery stays unsettled and the broker redelivers it once this consumer is closed.
+     */
+    private boolean offer(Delivery delivery) {
+        if (closed || broken != null) {
+            return true;
+        }
+        Message message = toMessage(delivery);
+        try {
+            return listener.offer(message, this);
+        } catch (RuntimeException e) {
+            broken = "the listener failed on message " + message.id() + ": " + e;
+            LOG.warn("Listener of queue '{}' failed on message {}; the consumer counts as broken: {}", queue,
+                    message.id(), e.toString());
+            return true;
         }
     }
 
@@ -116,14 +171,17 @@ public final class RabbitMqConsumer implements MessageConsumer {
             if (delivery.generation != generation.get()) {
                 continue; // from before a reconnect: the broker redelivers it
             }
-            Map<String, Object> headers = delivery.properties.getHeaders();
-            int count = WireFormat.handledCount(headers, retryPrefix);
-            Message message = WireFormat.toMessage(delivery.properties, delivery.body,
-                    delivery.envelope.getRoutingKey(), subscription.topic(), count,
-                    config.maxBodySize());
-            return message.withReceipt(new Receipt(this, delivery.envelope.getDeliveryTag(), delivery.generation,
-                    delivery.properties, count));
+            return toMessage(delivery);
         }
+    }
+
+    private Message toMessage(Delivery delivery) {
+        Map<String, Object> headers = delivery.properties.getHeaders();
+        int count = WireFormat.handledCount(headers, retryPrefix);
+        Message message = WireFormat.toMessage(delivery.properties, delivery.body, delivery.envelope.getRoutingKey(),
+                subscription.topic(), count, config.maxBodySize());
+        return message.withReceipt(new Receipt(this, delivery.envelope.getDeliveryTag(), delivery.generation,
+                delivery.properties, count));
     }
 
     private void failIfBroken() {
@@ -139,13 +197,16 @@ public final class RabbitMqConsumer implements MessageConsumer {
     @Override
     public void acknowledge(Message message) {
         Receipt receipt = receipt(message);
-        if (stale(receipt, message, "ack")) {
-            return;
-        }
+        settling.lock();
         try {
+            if (stale(receipt, message, "ack")) {
+                return;
+            }
             channel.basicAck(receipt.deliveryTag(), false);
         } catch (IOException | RuntimeException e) {
             throw failure("acknowledge", message, e);
+        } finally {
+            settling.unlock();
         }
     }
 
@@ -156,32 +217,45 @@ public final class RabbitMqConsumer implements MessageConsumer {
             throw new IllegalArgumentException("delay must not be negative but was " + delay);
         }
         Receipt receipt = receipt(message);
-        if (stale(receipt, message, "requeue")) {
-            return;
+        settling.lock();
+        try {
+            if (stale(receipt, message, "requeue")) {
+                return;
+            }
+            long millis = delay.toMillis();
+            topology.declareRetry(connection, queue, millis);
+            Map<String, Object> headers = copyHeaders(receipt.properties());
+            headers.keySet().removeIf(name -> name.startsWith("x-death") || name.startsWith("x-first-death")
+                    || name.startsWith("x-last-death"));
+            headers.put(WireFormat.HANDLED_COUNT, receipt.handledCount() + 1);
+            republish(Topology.retryQueue(queue, millis), headers, message, receipt, "requeue");
+        } finally {
+            settling.unlock();
         }
-        long millis = delay.toMillis();
-        topology.declareRetry(connection, queue, millis);
-        Map<String, Object> headers = copyHeaders(receipt.properties());
-        headers.keySet().removeIf(name -> name.startsWith("x-death") || name.startsWith("x-first-death")
-                || name.startsWith("x-last-death"));
-        headers.put(WireFormat.HANDLED_COUNT, receipt.handledCount() + 1);
-        republish(Topology.retryQueue(queue, millis), headers, message, receipt, "requeue");
     }
 
     @Override
     public void reject(Message message, DeadLetterReason reason) {
         Objects.requireNonNull(reason, "reason");
         Receipt receipt = receipt(message);
-        if (stale(receipt, message, "reject")) {
-            return;
+        settling.lock();
+        try {
+            if (stale(receipt, message, "reject")) {
+                return;
+            }
+            Map<String, Object> headers = copyHeaders(receipt.properties());
+            headers.putAll(reason.asHeaders());
+            republish(Topology.deadLetterQueue(queue), headers, message, receipt, "dead-letter");
+        } finally {
+            settling.unlock();
         }
-        Map<String, Object> headers = copyHeaders(receipt.properties());
-        headers.putAll(reason.asHeaders());
-        republish(Topology.deadLetterQueue(queue), headers, message, receipt, "dead-letter");
         LOG.info("Dead-lettered message {} on topic '{}': {}", message.id(), message.topic(), reason.reason());
     }
 
-    /** Publishes a copy with confirm, then acks the original; if anything fails the original stays unacked. */
+    /**
+     * Publishes a copy with confirm, then acks the original; if anything fails the original stays unacked. Called
+     * holding {@link #settling}: the channel's confirms and the returned flag belong to one copy at a time.
+     */
     private void republish(String target, Map<String, Object> headers, Message message, Receipt receipt,
             String action) {
         try {

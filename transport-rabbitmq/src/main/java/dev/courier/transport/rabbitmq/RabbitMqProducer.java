@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * waits for room. A send's future completes on the broker's ack, and fails on a nack, a return (unroutable), a lost
  * connection, or after {@link RabbitMqConfig#confirmTimeout()}.
  *
+ * <p>{@link #sendUnconfirmed} publishes on a second channel, opened on first use, that is not in confirm mode: the
+ * broker sends no confirm and the client's connection thread has none to handle.
+ *
  * <p>Thread-safe: an AMQP channel is not, so publishing takes a lock around the channel. For more throughput than
  * one channel gives, make several producers (each has a channel of its own).
  */
@@ -47,6 +50,8 @@ public final class RabbitMqProducer implements MessageProducer {
     private final Semaphore window;
     private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
     private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock unconfirmedLock = new ReentrantLock();
+    private Channel unconfirmed;
     private final ScheduledExecutorService expiry;
     private volatile boolean closed;
 
@@ -76,6 +81,41 @@ public final class RabbitMqProducer implements MessageProducer {
         Objects.requireNonNull(message, "message");
         ProducerException refused = check(message);
         return refused != null ? CompletableFuture.failedFuture(refused) : publish(message);
+    }
+
+    /**
+     * Publishes on the channel without confirms: the future completes once the client wrote the message to the
+     * connection. A delayed message goes through {@link #send}, which prepares its delay queue. An unroutable
+     * message is returned by the broker and logged.
+     */
+    @Override
+    public CompletableFuture<Void> sendUnconfirmed(Message message) {
+        Objects.requireNonNull(message, "message");
+        ProducerException refused = check(message);
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        if (!message.header().delay().isZero()) {
+            return publish(message);
+        }
+        AMQP.BasicProperties properties = WireFormat.toProperties(message);
+        unconfirmedLock.lock();
+        try {
+            if (unconfirmed == null) {
+                unconfirmed = connection.createChannel();
+                unconfirmed.addReturnListener(r -> LOG.warn("Unconfirmed message {} on topic '{}' was returned "
+                        + "unroutable by exchange '{}': {} {}", r.getProperties().getMessageId(), r.getRoutingKey(),
+                        r.getExchange(), r.getReplyCode(), r.getReplyText()));
+            }
+            unconfirmed.basicPublish(topology.exchange(), message.topic(), true, properties,
+                    message.body().unsafeBytes());
+            return CompletableFuture.completedFuture(null);
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(new ProducerException("Message " + message.id() + " on topic '"
+                    + message.topic() + "' not sent: the channel is not open (RabbitMQ unreachable?)", e));
+        } finally {
+            unconfirmedLock.unlock();
+        }
     }
 
     /** Checks every message first (a too-large one fails the batch before anything is sent), then publishes all. */
@@ -226,6 +266,20 @@ public final class RabbitMqProducer implements MessageProducer {
                 break;
             }
         }
+        closeQuietly(channel);
+        unconfirmedLock.lock();
+        try {
+            if (unconfirmed != null) {
+                closeQuietly(unconfirmed);
+            }
+        } finally {
+            unconfirmedLock.unlock();
+        }
+        expiry.shutdownNow();
+        lost(new ShutdownSignalException(false, true, null, "producer closed"));
+    }
+
+    private static void closeQuietly(Channel channel) {
         try {
             if (channel.isOpen()) {
                 channel.close();
@@ -233,8 +287,6 @@ public final class RabbitMqProducer implements MessageProducer {
         } catch (IOException | TimeoutException | RuntimeException e) {
             LOG.debug("Closing publishing channel failed: {}", e.toString());
         }
-        expiry.shutdownNow();
-        lost(new ShutdownSignalException(false, true, null, "producer closed"));
     }
 
     @Override

@@ -239,6 +239,21 @@ class RabbitMqTransportTest {
     }
 
     @Test
+    void anUnconfirmedSendIsDeliveredAndCompletesWithoutWaitingForTheBroker() throws Exception {
+        String topic = fixture.uniqueTopic("unconfirmed");
+        RabbitMqConsumer consumer = fixture.consumer(fixture.subscription(topic));
+        Message sent = message(topic);
+        Message unroutable = message(fixture.uniqueTopic("nobody-listens"));
+
+        CompletableFuture<Void> delivered = fixture.producer().sendUnconfirmed(sent);
+        CompletableFuture<Void> lost = fixture.producer().sendUnconfirmed(unroutable);
+
+        assertThat(delivered).isCompleted();
+        assertThat(lost).as("no confirm is awaited, so an unroutable message is not reported").isCompleted();
+        assertThat(receive(consumer).id()).isEqualTo(sent.id());
+    }
+
+    @Test
     void oversizeBodyFailsWithAClearErrorAndIsNotSent() {
         RabbitMqTransportFixture small = new RabbitMqTransportFixture(b -> b.maxBodySize(1024));
         try {
