@@ -10,6 +10,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,6 +49,7 @@ public final class OutboxSweeper implements AutoCloseable {
     private final Duration retention;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService marker;
+    private final ExecutorService claimer;
 
     private OutboxSweeper(Builder b) {
         this.outbox = b.outbox;
@@ -60,6 +64,7 @@ public final class OutboxSweeper implements AutoCloseable {
         this.retention = b.retention;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("courier-sweeper"));
         this.marker = Executors.newCachedThreadPool(new NamedThreadFactory("courier-sweeper-mark"));
+        this.claimer = Executors.newSingleThreadExecutor(new NamedThreadFactory("courier-sweeper-claim"));
         this.sender = new OutboxSender(b.producers, b.outbox, b.clock, marker);
     }
 
@@ -71,27 +76,53 @@ public final class OutboxSweeper implements AutoCloseable {
      * One pass: claims batches of outstanding messages older than the minimum age and sends them, until a batch
      * comes back short, a send fails, or the per-pass batch limit is reached; then, with a retention, deletes the
      * messages dispatched longer ago than that. Returns how many were confirmed.
+     *
+     * <p>Up to {@code maxBatchesInFlight} batches are claimed and not yet settled (confirmed and marked dispatched)
+     * at once. While one batch is being published, the next is claimed on the sweeper's claim thread, as long as
+     * there will be room for it: so the database and the broker work at the same time, and a claimed batch never
+     * waits for room before it is sent.
      */
     public int sweep() {
         int sent = 0;
         boolean failed = false;
         Deque<Sending> inFlight = new ArrayDeque<>();
-        for (int i = 0; i < maxBatches && !failed; i++) {
-            List<Message> batch = outbox.claimOutstanding(clock.instant().minus(minAge), batchSize, lease);
-            if (batch.isEmpty()) {
-                break;
+        CompletableFuture<List<Message>> ahead = null;
+        try {
+            List<Message> batch = claim();
+            int claimed = 1;
+            while (!batch.isEmpty()) {
+                boolean last = batch.size() < batchSize || claimed >= maxBatches;
+                if (!last && inFlight.size() + 2 <= maxInFlight) {
+                    // Claim the next batch while this one is published: there is room for both.
+                    ahead = CompletableFuture.supplyAsync(this::claim, claimer);
+                    claimed++;
+                }
+                inFlight.addLast(new Sending(sender.send(batch), batch.size()));
+                if (ahead != null) {
+                    batch = join(ahead);
+                    ahead = null;
+                    continue;
+                }
+                if (last) {
+                    break;
+                }
+                // No room for another batch: settle the oldest first. A failed one stops the claiming.
+                while (inFlight.size() >= maxInFlight && !failed) {
+                    int confirmed = settle(inFlight.removeFirst(), sent);
+                    failed = confirmed < 0;
+                    sent += Math.max(0, confirmed);
+                }
+                if (failed) {
+                    break;
+                }
+                batch = claim();
+                claimed++;
             }
-            // The next batch is claimed while this one waits for its confirms and its marking; leases keep any
-            // other sweeper off both.
-            inFlight.addLast(new Sending(sender.send(batch), batch.size()));
-            if (inFlight.size() >= maxInFlight) {
-                Sending oldest = inFlight.removeFirst();
-                int confirmed = settle(oldest, sent);
-                failed = confirmed < 0;
-                sent += Math.max(0, confirmed);
-            }
-            if (batch.size() < batchSize) {
-                break;
+        } finally {
+            if (ahead != null) {
+                // Only when this pass fails on its way out: wait for the claim, so that the pass leaves nothing
+                // running; what it claimed stays leased until the lease ends, as a failed pass's batches do.
+                ahead.handle((ignored, e) -> null).join();
             }
         }
         while (!inFlight.isEmpty()) {
@@ -109,7 +140,26 @@ public final class OutboxSweeper implements AutoCloseable {
         return sent;
     }
 
-    private record Sending(java.util.concurrent.CompletableFuture<List<java.util.UUID>> future, int size) {}
+    private List<Message> claim() {
+        return outbox.claimOutstanding(clock.instant().minus(minAge), batchSize, lease);
+    }
+
+    /** The claimed batch, or the claim's own exception (an {@link OutboxException} when the outbox failed). */
+    private static List<Message> join(CompletableFuture<List<Message>> claim) {
+        try {
+            return claim.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
+    private record Sending(CompletableFuture<List<UUID>> future, int size) {}
 
     /** Waits for one batch; returns how many were confirmed, or -1 when it failed (the sweep then stops claiming). */
     private int settle(Sending sending, int sentSoFar) {
@@ -140,6 +190,7 @@ public final class OutboxSweeper implements AutoCloseable {
     public void close() {
         scheduler.shutdownNow();
         marker.shutdownNow();
+        claimer.shutdownNow();
     }
 
     /** Configures an {@link OutboxSweeper}; every value is checked as it is set. */
@@ -169,7 +220,10 @@ public final class OutboxSweeper implements AutoCloseable {
         public Builder maxBatchesPerSweep(int value) { maxBatches = positive(value, "maxBatchesPerSweep"); return this; }
         /** How long a claim keeps other sweepers off a batch; longer than confirmTimeout. Default 60 s. */
         public Builder lease(Duration value) { lease = positiveDuration(value, "lease"); return this; }
-        /** Batches sent and not yet confirmed at once, so claiming, sending and marking overlap. Default 4. */
+        /**
+         * Batches claimed and not yet settled (confirmed and marked dispatched) at once, so that claiming, sending
+         * and marking overlap. Default 4. With 1, each batch is claimed, sent and settled before the next is claimed.
+         */
         public Builder maxBatchesInFlight(int value) { maxInFlight = positive(value, "maxBatchesInFlight"); return this; }
         /** Pause between passes when started. Default 1 s. */
         public Builder interval(Duration value) { interval = positiveDuration(value, "interval"); return this; }

@@ -232,6 +232,33 @@ public abstract class OutboxContract {
     }
 
     @Test
+    void markingADispatchedMessageAgainKeepsItsFirstDispatchTime() {
+        Message stored = message("a");
+        add(stored);
+        Instant first = clock.instant();
+        outbox.markDispatched(List.of(stored.id()), first);
+
+        outbox.markDispatched(List.of(stored.id()), first.plus(Duration.ofMinutes(10)));
+
+        assertThat(outbox.deleteDispatchedBefore(first.plus(Duration.ofMinutes(5)))).isEqualTo(1);
+    }
+
+    @Test
+    void aMessageMarkedDispatchedTwiceMakesRoomForOneUnderTheBound() {
+        Outbox bounded = createOutbox(clock, 2);
+        Message first = message("a");
+        bounded.add(List.of(first, message("b")), OutboxTransaction.NONE);
+        bounded.markDispatched(List.of(first.id()), clock.instant());
+        bounded.markDispatched(List.of(first.id()), clock.instant());
+
+        bounded.add(List.of(message("c")), OutboxTransaction.NONE);
+
+        assertThatThrownBy(() -> bounded.add(List.of(message("d")), OutboxTransaction.NONE))
+                .isInstanceOf(OutboxException.class).hasMessageContaining("outbox full: 2 outstanding, limit 2");
+        assertThat(bounded.outstandingCount()).isEqualTo(2);
+    }
+
+    @Test
     void aDispatchedMessageCanStillBeReadForARepost() {
         Message stored = fullMessage();
         add(stored);

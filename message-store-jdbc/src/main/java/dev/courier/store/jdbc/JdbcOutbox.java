@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -180,9 +181,9 @@ public final class JdbcOutbox implements Outbox {
             throw new IllegalArgumentException("lease must be positive but was " + lease);
         }
         try {
-            List<Message> claimed = sql.claimsInOneStatement()
-                    ? claimInOneStatement(createdBefore, limit, lease)
-                    : ReadCommitted.run(dataSource, c -> claim(c, createdBefore, limit, lease));
+            List<Message> claimed = ReadCommitted.run(dataSource, c -> sql.claimsInOneStatement()
+                    ? claimInOneStatement(c, createdBefore, limit, lease)
+                    : claim(c, createdBefore, limit, lease));
             if (!claimed.isEmpty()) {
                 LOG.debug("claimed {} outstanding messages from {}, first {}", claimed.size(), table,
                         claimed.get(0).id());
@@ -193,12 +194,14 @@ public final class JdbcOutbox implements Outbox {
         }
     }
 
-    private List<Message> claimInOneStatement(Instant createdBefore, int limit, Duration lease)
+    private List<Message> claimInOneStatement(Connection connection, Instant createdBefore, int limit, Duration lease)
             throws SQLException {
         Instant now = clock.instant();
-        List<Claimed> claimed = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement claim = connection.prepareStatement(sql.claimAndLease())) {
+        List<Claimed> claimed = new ArrayList<>(limit);
+        try (Statement settings = connection.createStatement()) {
+            settings.execute(sql.claimPlanSettings());
+        }
+        try (PreparedStatement claim = connection.prepareStatement(sql.claimAndLease())) {
             claim.setLong(1, Micros.of(createdBefore));
             claim.setLong(2, Micros.of(now));
             claim.setInt(3, limit);
@@ -207,9 +210,6 @@ public final class JdbcOutbox implements Outbox {
                 while (result.next()) {
                     claimed.add(new Claimed(result.getLong("created_at"), result.getLong("seq"), rows.read(result)));
                 }
-            }
-            if (!connection.getAutoCommit()) {
-                connection.commit();
             }
         }
         claimed.sort(Comparator.comparingLong(Claimed::createdAt).thenComparingLong(Claimed::seq));
@@ -264,6 +264,9 @@ public final class JdbcOutbox implements Outbox {
     }
 
     private int mark(Connection connection, List<UUID> ids, Instant at) throws SQLException {
+        if (sql.marksWithArray()) {
+            return markWithArray(connection, ids, at);
+        }
         int marked = 0;
         for (int from = 0; from < ids.size(); from += IDS_PER_STATEMENT) {
             List<UUID> chunk = ids.subList(from, Math.min(ids.size(), from + IDS_PER_STATEMENT));
@@ -276,6 +279,14 @@ public final class JdbcOutbox implements Outbox {
             }
         }
         return marked;
+    }
+
+    private int markWithArray(Connection connection, List<UUID> ids, Instant at) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(sql.markDispatchedArray())) {
+            update.setLong(1, Micros.of(at));
+            update.setArray(2, connection.createArrayOf("uuid", ids.toArray()));
+            return update.executeUpdate();
+        }
     }
 
     @Override

@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS ${outbox_table} (
     created_at        BIGINT       NOT NULL,
     lease_until       BIGINT       NULL,
     dispatched_at     BIGINT       NULL
-);
+) WITH (fillfactor = 50);
 
 -- Keeps the sweeper's query (outstanding, oldest first) and outstandingCount() fast however many rows are dispatched.
 CREATE INDEX IF NOT EXISTS ${outbox_table}_outstanding ON ${outbox_table} (created_at, seq) WHERE dispatched_at IS NULL;

@@ -45,6 +45,15 @@ public final class OutboxSql {
                 + qualified("o.", MessageRows.SELECT_COLUMNS);
     }
 
+    /**
+     * PostgreSQL: run first in the claim's transaction, so that the claim walks the outstanding index in order and
+     * stops at the limit. Without it, a table without fresh statistics (new, just filled, never analyzed) gets a
+     * plan that reads and sorts every outstanding row on every claim.
+     */
+    public String claimPlanSettings() {
+        return "SET LOCAL enable_sort = off";
+    }
+
     /** Selects and locks the claimable rows, oldest first. Parameters: created before, now, limit. */
     public String claim() {
         return "SELECT created_at, " + MessageRows.SELECT_COLUMNS + " FROM " + table + CLAIMABLE;
@@ -59,6 +68,23 @@ public final class OutboxSql {
     public String markDispatched(int count) {
         return "UPDATE " + table + " SET dispatched_at = ?, lease_until = NULL WHERE dispatched_at IS NULL"
                 + " AND message_id IN (" + placeholders(count) + ")";
+    }
+
+    /** Whether {@link #markDispatchedArray} is available: one statement for any number of ids. */
+    public boolean marksWithArray() {
+        return dialect == JdbcDialect.POSTGRESQL;
+    }
+
+    /**
+     * PostgreSQL: marks the messages whose ids are in the array parameter dispatched, in one statement, leaving
+     * those already dispatched as they are. Parameters: dispatched at, the ids ({@code uuid[]}). The condition is
+     * {@code (dispatched_at IS NULL) IS TRUE}, which means {@code dispatched_at IS NULL} but does not match the
+     * outstanding index's predicate: with the plain form, a table without fresh statistics gets a plan that scans
+     * that whole index and filters it by the ids, instead of looking the ids up in their own index.
+     */
+    public String markDispatchedArray() {
+        return "UPDATE " + table + " SET dispatched_at = ?, lease_until = NULL"
+                + " WHERE message_id = ANY(?) AND (dispatched_at IS NULL) IS TRUE";
     }
 
     public String countOutstanding() {
