@@ -15,25 +15,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A listening consumer offers each delivery to its listener on the client's delivery thread (the reply channel's). */
-class RabbitMqListeningConsumerTest {
+class RabbitMqListeningConsumerTest extends WithRabbitMqFixture {
     static final Duration WAIT = Duration.ofSeconds(10);
-
-    RabbitMqTransportFixture fixture;
-
-    @BeforeEach
-    void connect() {
-        fixture = new RabbitMqTransportFixture();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        fixture.close();
-    }
 
     static Message message(String topic, String take) {
         return new Message(MessageHeader.builder(UUID.randomUUID(), topic, MessageType.COMMAND)

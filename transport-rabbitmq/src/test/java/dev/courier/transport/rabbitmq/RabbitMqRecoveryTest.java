@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,23 +29,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What happens when connections drop, the broker restarts, or a consumer process dies. */
-class RabbitMqRecoveryTest {
-    RabbitMqTransportFixture fixture;
-
-    @BeforeEach
-    void connect() {
-        fixture = new RabbitMqTransportFixture();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        fixture.close();
-    }
+class RabbitMqRecoveryTest extends WithRabbitMqFixture {
 
     @Test
     void connectionsClosedUnderLoadResumeDeliveryWithNothingLost() throws Exception {

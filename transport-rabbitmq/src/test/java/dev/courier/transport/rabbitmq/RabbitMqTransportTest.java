@@ -28,24 +28,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class RabbitMqTransportTest {
+class RabbitMqTransportTest extends WithRabbitMqFixture {
     static final Duration WAIT = Duration.ofSeconds(10);
-
-    RabbitMqTransportFixture fixture;
-
-    @BeforeEach
-    void connect() {
-        fixture = new RabbitMqTransportFixture();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        fixture.close();
-    }
 
     static Message message(String topic) {
         return new Message(MessageHeader.builder(UUID.randomUUID(), topic, MessageType.COMMAND).build(),
