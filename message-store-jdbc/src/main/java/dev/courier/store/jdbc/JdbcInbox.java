@@ -4,7 +4,6 @@ import dev.courier.spi.Inbox;
 import dev.courier.store.jdbc.internal.Database;
 import dev.courier.store.jdbc.internal.Micros;
 import dev.courier.store.jdbc.internal.Schema;
-import dev.courier.store.jdbc.internal.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -171,46 +170,11 @@ public final class JdbcInbox implements Inbox {
     }
 
     /** Configures a {@link JdbcInbox}; {@link #build} checks the database and the table. */
-    public static final class Builder {
-        private final DataSource dataSource;
-        private String table = DEFAULT_TABLE;
-        private JdbcDialect dialect;
-        private Clock clock = Clock.systemUTC();
+    public static final class Builder extends StoreBuilder<Builder> {
         private Duration retention = DEFAULT_RETENTION;
-        private boolean createTables;
-        private TransactionProvider transactionProvider = TransactionProvider.NONE;
 
         private Builder(DataSource dataSource) {
-            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-        }
-
-        /** The table name, a plain identifier; default {@value #DEFAULT_TABLE}. */
-        public Builder table(String name) {
-            this.table = TableName.check("inbox table", name);
-            return this;
-        }
-
-        /**
-         * Finds the transaction open on the handler's thread (a {@link JdbcTransactions}, or a framework's), which
-         * {@link #contains} and {@link #add} then join, neither committing nor closing it; default
-         * {@link TransactionProvider#NONE}. With the handler's own writes in that transaction, a handling and its
-         * inbox entry commit together: see {@link InTransaction}.
-         */
-        public Builder transactionProvider(TransactionProvider value) {
-            this.transactionProvider = Objects.requireNonNull(value, "transactionProvider");
-            return this;
-        }
-
-        /** The dialect; by default detected from the database. When given, the database must be of this kind. */
-        public Builder dialect(JdbcDialect value) {
-            this.dialect = Objects.requireNonNull(value, "dialect");
-            return this;
-        }
-
-        /** The clock entries are stamped and expired by; default the system clock in UTC. */
-        public Builder clock(Clock value) {
-            this.clock = Objects.requireNonNull(value, "clock");
-            return this;
+            super(dataSource, "inbox", DEFAULT_TABLE);
         }
 
         /**
@@ -223,12 +187,6 @@ public final class JdbcInbox implements Inbox {
                 throw new IllegalArgumentException("retention must be positive but was " + value);
             }
             this.retention = value;
-            return this;
-        }
-
-        /** Whether {@link #build} creates the table and its index if they are missing; default false. */
-        public Builder createTables(boolean value) {
-            this.createTables = value;
             return this;
         }
 

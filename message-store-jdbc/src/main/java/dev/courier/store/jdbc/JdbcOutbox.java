@@ -11,7 +11,6 @@ import dev.courier.store.jdbc.internal.OutboxSql;
 import dev.courier.store.jdbc.internal.OutstandingBound;
 import dev.courier.store.jdbc.internal.ReadCommitted;
 import dev.courier.store.jdbc.internal.Schema;
-import dev.courier.store.jdbc.internal.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -345,36 +344,12 @@ public final class JdbcOutbox implements Outbox {
     }
 
     /** Configures a {@link JdbcOutbox}; {@link #build} checks the database and the table. */
-    public static final class Builder {
-        private final DataSource dataSource;
-        private String table = DEFAULT_TABLE;
-        private JdbcDialect dialect;
-        private Clock clock = Clock.systemUTC();
+    public static final class Builder extends StoreBuilder<Builder> {
         private long maxOutstanding = Long.MAX_VALUE;
         private Duration recountInterval = DEFAULT_RECOUNT_INTERVAL;
-        private TransactionProvider transactionProvider = TransactionProvider.NONE;
-        private boolean createTables;
 
         private Builder(DataSource dataSource) {
-            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-        }
-
-        /** The table name, a plain identifier; default {@value #DEFAULT_TABLE}. */
-        public Builder table(String name) {
-            this.table = TableName.check("outbox table", name);
-            return this;
-        }
-
-        /** The dialect; by default detected from the database. When given, the database must be of this kind. */
-        public Builder dialect(JdbcDialect value) {
-            this.dialect = Objects.requireNonNull(value, "dialect");
-            return this;
-        }
-
-        /** The clock for creation, lease and bound times; default the system clock in UTC. */
-        public Builder clock(Clock value) {
-            this.clock = Objects.requireNonNull(value, "clock");
-            return this;
+            super(dataSource, "outbox", DEFAULT_TABLE);
         }
 
         /** The most outstanding messages the table may hold before adds fail; default unbounded. */
@@ -393,18 +368,6 @@ public final class JdbcOutbox implements Outbox {
                 throw new IllegalArgumentException("recountInterval must not be negative but was " + value);
             }
             this.recountInterval = value;
-            return this;
-        }
-
-        /** Where {@code add(..., OutboxTransaction.NONE)} looks for a transaction to join; default nowhere. */
-        public Builder transactionProvider(TransactionProvider value) {
-            this.transactionProvider = Objects.requireNonNull(value, "transactionProvider");
-            return this;
-        }
-
-        /** Whether {@link #build} creates the table and its indexes if they are missing; default false. */
-        public Builder createTables(boolean value) {
-            this.createTables = value;
             return this;
         }
 
