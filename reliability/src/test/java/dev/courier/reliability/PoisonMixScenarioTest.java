@@ -162,19 +162,22 @@ class PoisonMixScenarioTest {
             many.put("x-odd-" + h, "v" + h);
             many.put("odd-" + h, "v" + h);
         }
-        oddButValid.add(publishValid(rig, channel, typeName, many, round));
-        oddButValid.add(publishValid(rig, channel, typeName, Map.of("note", "line one\r\nX-Injected: yes\r\n"),
-                round));
-        UUID forgedId = publishValid(rig, channel, typeName, Map.of("courier-handled-count", 999), round);
-        oddButValid.add(forgedId);
-        forged.add(forgedId);
+        publishValid(rig, channel, typeName, many, round, oddButValid);
+        publishValid(rig, channel, typeName, Map.of("note", "line one\r\nX-Injected: yes\r\n"), round,
+                oddButValid);
+        // Registered as forged before it is published: the consumer may handle it before publishRaw returns.
+        publishValid(rig, channel, typeName, Map.of("courier-handled-count", 999), round, oddButValid, forged);
     }
 
-    private static UUID publishValid(Rig rig, Channel channel, String typeName, Map<String, Object> extra,
-            int round) throws Exception {
+    /** Publishes a valid message, adding its id to every set in {@code into} first (the handler reads them). */
+    @SafeVarargs
+    private static void publishValid(Rig rig, Channel channel, String typeName, Map<String, Object> extra,
+            int round, Set<UUID>... into) throws Exception {
         UUID id = UUID.randomUUID();
+        for (Set<UUID> set : into) {
+            set.add(id);
+        }
         publishRaw(rig, channel, id, typeName, "application/json", extra, body(id, round));
-        return id;
     }
 
     private static void publish(Rig rig, Channel channel, Map<String, String> poisonKinds, String kind,
