@@ -22,8 +22,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -106,6 +108,38 @@ public abstract class RequestReplyContract {
         Double request = new Double(Request.newId(), 21);
         assertThatThrownBy(() -> client.call(request, Doubled.class, Duration.ofMillis(300)))
                 .isInstanceOf(ReplyTimeoutException.class)
+                .hasMessageContaining(Double.class.getName()).hasMessageContaining(request.id().toString());
+        gate.countDown();
+        Await.until(timeout(), "the late reply to be dropped", () -> client.droppedReplies() == 1);
+    }
+
+    @Test
+    void callAsyncCompletesEachStageWithItsOwnReply() throws Exception {
+        CommandProcessor client = serverAndClient(fixture.uniqueTopic("async"), 2);
+        List<Double> requests = new ArrayList<>();
+        List<CompletableFuture<Doubled>> stages = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            Double request = new Double(Request.newId(), i);
+            requests.add(request);
+            stages.add(client.callAsync(request, Doubled.class, timeout()).toCompletableFuture());
+        }
+        for (int i = 0; i < requests.size(); i++) {
+            Doubled reply = stages.get(i).get(timeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+            assertThat(reply.correlationId()).isEqualTo(requests.get(i).id());
+            assertThat(reply.result()).isEqualTo(2 * i);
+        }
+        assertThat(client.droppedReplies()).isZero();
+    }
+
+    @Test
+    void callAsyncFailsWithAReplyTimeoutNamingTheRequestAndItsLateReplyIsDroppedAndCounted() {
+        gate = new CountDownLatch(1);
+        CommandProcessor client = serverAndClient(fixture.uniqueTopic("slow-async"), 1);
+        Double request = new Double(Request.newId(), 21);
+        CompletableFuture<Doubled> stage = client.callAsync(request, Doubled.class, Duration.ofMillis(300))
+                .toCompletableFuture();
+        assertThatThrownBy(() -> stage.get(timeout().toMillis(), TimeUnit.MILLISECONDS))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(ReplyTimeoutException.class)
                 .hasMessageContaining(Double.class.getName()).hasMessageContaining(request.id().toString());
         gate.countDown();
         Await.until(timeout(), "the late reply to be dropped", () -> client.droppedReplies() == 1);
