@@ -13,6 +13,7 @@ import dev.courier.HandlerRegistry;
 import dev.courier.Producers;
 import dev.courier.testing.Await;
 import dev.courier.transport.rabbitmq.RabbitMqTransport;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Scenario 8: messages that name a class outside the type registry (as the type header, and as a Jackson
  * {@code @class} property) load no such class, which the {@link Canary}'s static initializer would reveal; a body
- * nested 2,000 levels deep is dead-lettered without a StackOverflowError; the pump keeps running.
+ * nested 2,000 levels deep is dead-lettered by the JSON depth limit, without a StackOverflowError; the pump keeps
+ * running. That no such class was loaded (not only not initialised) is asked of the class loaders themselves.
  */
 class DeserializationAttackScenarioTest {
     @Test
@@ -35,7 +37,10 @@ class DeserializationAttackScenarioTest {
         try (Rig rig = new Rig()) {
             AtomicInteger handled = new AtomicInteger();
             HandlerRegistry handlers = new HandlerRegistry().register(Work.class, work -> handled.incrementAndGet());
-            String deep = "{\"id\":\"" + UUID.randomUUID() + "\",\"n\":" + "[".repeat(2000) + "]".repeat(2000) + "}";
+            // The nesting sits in a property Work does not have: Jackson skips such a value token by token, so
+            // the parser's depth limit (JsonLimits.maxNestingDepth) is what must stop it, not a type mismatch.
+            String deep = "{\"id\":\"" + UUID.randomUUID() + "\",\"n\":1,\"extra\":" + "[".repeat(2000)
+                    + "]".repeat(2000) + "}";
             List<String[]> attacks = List.of(
                     new String[] {canary, "{\"id\":\"" + UUID.randomUUID() + "\",\"n\":1}"},
                     new String[] {"Work", "{\"@class\":\"" + canary + "\",\"id\":\"" + UUID.randomUUID()
@@ -73,12 +78,32 @@ class DeserializationAttackScenarioTest {
             }
             new Figures("8 deserialization attack", attacks.size() + 1, attacks.size() + 1, handled.get(), 0, 0,
                     reasons.size(), Duration.ofNanos(System.nanoTime() - started),
-                    "canary class loaded: " + (System.getProperty("courier.reliability.canary") != null)
+                    "canary class loaded: " + loaded(canary) + ", initialised: "
+                            + (System.getProperty("courier.reliability.canary") != null)
                             + "; 2,000-deep body dead-lettered, no StackOverflowError").report();
             assertThat(System.getProperty("courier.reliability.canary")).as("the canary class was initialised")
                     .isNull();
+            assertThat(loaded(canary)).as("the canary class was loaded").isFalse();
             assertThat(reasons).hasSize(attacks.size()).allSatisfy(r -> assertThat(r).startsWith("unacceptable"));
+            assertThat(reasons).as("the deep body stopped by the depth limit")
+                    .anySatisfy(r -> assertThat(r).contains("nesting depth"));
             assertThat(handled.get()).isEqualTo(1);
         }
+    }
+
+    /**
+     * Whether this test's class loader (or one of its parents) has loaded {@code name}, initialised or not. Asks
+     * {@code ClassLoader.findLoadedClass}, which does not load anything itself (the pom opens java.lang for it).
+     */
+    private static boolean loaded(String name) throws ReflectiveOperationException {
+        Method findLoadedClass = ClassLoader.class.getDeclaredMethod("findLoadedClass", String.class);
+        findLoadedClass.setAccessible(true);
+        for (ClassLoader loader = DeserializationAttackScenarioTest.class.getClassLoader(); loader != null;
+                loader = loader.getParent()) {
+            if (findLoadedClass.invoke(loader, name) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 }

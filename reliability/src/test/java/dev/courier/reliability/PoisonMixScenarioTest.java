@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * Scenario 5: 1,000 good messages (short: 200) interleaved with poison published by a raw AMQP client in Courier's
  * wire format: unparseable JSON, an unknown type, a wrong content type, a body over the consumer's size limit (each
  * must be dead-lettered on its first delivery with its reason), and messages with odd headers that carry a valid
- * body: 2,000 headers, CR/LF in a header value, a forged handled count (each must be handled normally, once; the
+ * body: 4,000 headers, CR/LF in a header value, a forged handled count (each must be handled normally, once; the
  * forged count must neither dead-letter early nor change the count). All good messages are handled and the channel
  * keeps RUNNING.
  */
