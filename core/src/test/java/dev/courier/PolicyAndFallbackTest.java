@@ -195,4 +195,41 @@ class PolicyAndFallbackTest {
         assertThat(policies.circuitBreaker("gateway").orElseThrow().getMetrics().getNumberOfFailedCalls())
                 .isEqualTo(1);
     }
+    /** Rejects every charge, behind a retry, a breaker and a fallback that must all let the decision through. */
+    static class RejectingHandler implements RequestHandler<Charge> {
+        final AtomicInteger attempts = new AtomicInteger();
+        final List<Throwable> fallbacks = new CopyOnWriteArrayList<>();
+
+        @Override
+        @FallbackPolicy(step = 1)
+        @UsePolicy(value = {"gateway", "three-times"}, step = 2)
+        public void handle(Charge charge) {
+            attempts.incrementAndGet();
+            if (charge.failuresBeforeSuccess() > 0) {
+                throw new DeferMessageException(Duration.ofSeconds(5), "not yet");
+            }
+            throw new RejectMessageException("never valid");
+        }
+
+        @Override
+        public void fallback(Charge charge, Throwable cause) {
+            fallbacks.add(cause);
+        }
+    }
+
+    @Test
+    void aRejectOrDeferIsNeitherRetriedNorFallenBackFromNorCountedAsABreakerFailure() {
+        Policies policies = policies();
+        RejectingHandler handler = new RejectingHandler();
+        try (CommandProcessor processor = processor(policies, handler)) {
+            assertThatThrownBy(() -> processor.send(new Charge(0))).isInstanceOf(RejectMessageException.class)
+                    .hasMessageContaining("never valid");
+            assertThatThrownBy(() -> processor.send(new Charge(1))).isInstanceOf(DeferMessageException.class)
+                    .hasMessageContaining("not yet");
+        }
+        assertThat(handler.attempts).as("handlings, without retries").hasValue(2);
+        assertThat(handler.fallbacks).as("fallbacks run").isEmpty();
+        assertThat(policies.circuitBreaker("gateway").orElseThrow().getMetrics().getNumberOfFailedCalls())
+                .as("breaker failures").isZero();
+    }
 }

@@ -1,7 +1,9 @@
 package dev.courier.internal.steps;
 
+import dev.courier.DeferMessageException;
 import dev.courier.FallbackPolicy;
 import dev.courier.PipelineConfigurationException;
+import dev.courier.RejectMessageException;
 import dev.courier.Request;
 import dev.courier.RequestContext;
 import dev.courier.RequestHandler;
@@ -29,6 +31,8 @@ public final class FallbackStep implements HandlerStep {
     public void handle(Request request, RequestContext context, Chain next) {
         try {
             next.proceed(request, context);
+        } catch (DeferMessageException | RejectMessageException e) {
+            throw e; // the handler's decision for the message pump, not a failure to fall back from
         } catch (Exception e) {
             boolean open = e instanceof CallNotPermittedException;
             if (open ? !onOpenCircuit : !onFailure) {

@@ -1,7 +1,10 @@
 package dev.courier.internal.steps;
 
+import dev.courier.CourierException;
+import dev.courier.DeferMessageException;
 import dev.courier.PipelineConfigurationException;
 import dev.courier.Policies;
+import dev.courier.RejectMessageException;
 import dev.courier.Request;
 import dev.courier.RequestContext;
 import dev.courier.UsePolicy;
@@ -26,9 +29,21 @@ public final class PolicyStep implements HandlerStep {
         this.decorators = decorators;
     }
 
+    /**
+     * Runs the rest of the chain under the policies. A {@link DeferMessageException} or {@link RejectMessageException}
+     * is the handler's decision for the message pump, not a failure: it passes through the policies as a normal
+     * return (no retry of a rejected message, no failure counted by a breaker) and is thrown again after them.
+     */
     @Override
     public void handle(Request request, RequestContext context, Chain next) {
-        CheckedRunnable call = () -> next.proceed(request, context);
+        CourierException[] decision = new CourierException[1];
+        CheckedRunnable call = () -> {
+            try {
+                next.proceed(request, context);
+            } catch (DeferMessageException | RejectMessageException e) {
+                decision[0] = e;
+            }
+        };
         for (int i = decorators.size() - 1; i >= 0; i--) {
             call = decorators.get(i).apply(call);
         }
@@ -36,6 +51,9 @@ public final class PolicyStep implements HandlerStep {
             call.run();
         } catch (Throwable t) {
             throw Sneaky.rethrow(t);
+        }
+        if (decision[0] != null) {
+            throw decision[0];
         }
     }
 
