@@ -33,6 +33,26 @@ class CredentialsTest {
     }
 
     @Test
+    void aMalformedEscapeInThePasswordIsNamedWithoutQuotingAnyOfIt() {
+        assertThatThrownBy(() -> AmqpAddress.parse("amqp://app:top%zzsecret@host/"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Not a valid AMQP URI").hasMessageContaining("app:****@host")
+                .hasMessageNotContaining("zz").hasMessageNotContaining("secret");
+    }
+
+    @Test
+    void aRefusedLoginWithAnEmptyPasswordKeepsTheBrokersReasonReadable() {
+        InetSocketAddress broker = TestServices.address(TestBroker.uri(), 5672);
+        String uri = "amqp://no-such-user-7731:@" + broker.getHostString() + ":" + broker.getPort() + "/%2F";
+
+        assertThatThrownBy(() -> RabbitMqTransport.connect(RabbitMqConfig.of(uri)))
+                .isInstanceOf(ChannelFailureException.class)
+                .hasMessageStartingWith("Cannot connect to RabbitMQ at amqp://no-such-user-7731:****@")
+                .satisfies(e -> assertThat(e.getMessage().substring(e.getMessage().indexOf("%2F: ")))
+                        .doesNotContain("****"));
+    }
+
+    @Test
     void aRefusedLoginNamesTheMaskedAddressButNotThePassword() {
         InetSocketAddress broker = TestServices.address(TestBroker.uri(), 5672);
         String uri = "amqp://guest:wrong-Secret-42@" + broker.getHostString() + ":" + broker.getPort() + "/%2F";

@@ -46,12 +46,12 @@ public record AmqpAddress(boolean tls, String host, int port, String virtualHost
         String userInfo = parsed.getRawUserInfo();
         if (userInfo != null) {
             int colon = userInfo.indexOf(':');
-            username = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
-            password = colon < 0 ? "" : decode(userInfo.substring(colon + 1));
+            username = decode(colon < 0 ? userInfo : userInfo.substring(0, colon), "user name", uri);
+            password = colon < 0 ? "" : decode(userInfo.substring(colon + 1), "password", uri);
         }
         String path = parsed.getRawPath();
         String rawVhost = path == null || path.isEmpty() ? "" : path.substring(1);
-        String vhost = rawVhost.isEmpty() ? "/" : decode(rawVhost);
+        String vhost = rawVhost.isEmpty() ? "/" : decode(rawVhost, "virtual host", uri);
         if (rawVhost.contains("/")) {
             throw new IllegalArgumentException("AMQP URI path must be one segment (the virtual host, with '/' as "
                     + "%2F): " + mask(uri));
@@ -75,8 +75,14 @@ public record AmqpAddress(boolean tls, String host, int port, String virtualHost
         return uri.substring(0, scheme + 3) + user + ":****" + uri.substring(at);
     }
 
-    private static String decode(String text) {
-        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+    /** Decodes %-escapes; a malformed one is named by {@code part}, not quoted (the decoder's message would be). */
+    private static String decode(String text, String part, String uri) {
+        try {
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("AMQP URI has a malformed %-escape in its " + part + " (write '%' as "
+                    + "%25): " + mask(uri));
+        }
     }
 
     @Override

@@ -50,8 +50,10 @@ public final class Connections {
         } catch (IOException | TimeoutException | RuntimeException e) {
             String reason = e.getMessage() != null ? e.getMessage()
                     : e.getCause() != null ? String.valueOf(e.getCause().getMessage()) : e.getClass().getSimpleName();
+            String password = config.address().password();
+            // An empty password is no secret to hide (and replace("") would put **** between every character).
             throw new ChannelFailureException("Cannot connect to RabbitMQ at " + config.address() + ": "
-                    + reason.replace(config.address().password(), "****"), e);
+                    + (password.isEmpty() ? reason : reason.replace(password, "****")), e);
         }
     }
 
