@@ -29,10 +29,11 @@ public final class Subscription {
     private final int unacceptableLimit;
     private final Duration unacceptableWindow;
     private final Duration receiveTimeout;
+    private final boolean acceptQuit;
 
     private Subscription(String topic, String channel, List<Class<? extends Request>> requestTypes,
             ChannelFactory channelFactory, int performers, int prefetch, int requeueCount, Duration requeueDelay,
-            int unacceptableLimit, Duration unacceptableWindow, Duration receiveTimeout) {
+            int unacceptableLimit, Duration unacceptableWindow, Duration receiveTimeout, boolean acceptQuit) {
         this.topic = topic;
         this.channel = channel;
         this.requestTypes = requestTypes;
@@ -44,6 +45,7 @@ public final class Subscription {
         this.unacceptableLimit = unacceptableLimit;
         this.unacceptableWindow = unacceptableWindow;
         this.receiveTimeout = receiveTimeout;
+        this.acceptQuit = acceptQuit;
     }
 
     /**
@@ -63,44 +65,44 @@ public final class Subscription {
             types.add(Objects.requireNonNull(type, "request type for topic '" + topic + "'"));
         }
         return new Subscription(topic, topic, List.copyOf(types), null, 1, 20, 3, Duration.ofSeconds(1), 10,
-                Duration.ofMinutes(1), Duration.ofMillis(500));
+                Duration.ofMinutes(1), Duration.ofMillis(500), false);
     }
 
     public Subscription channel(String name) {
         requireName(name, "channel");
         return new Subscription(topic, name, requestTypes, channelFactory, performers, prefetch, requeueCount,
-                requeueDelay, unacceptableLimit, unacceptableWindow, receiveTimeout);
+                requeueDelay, unacceptableLimit, unacceptableWindow, receiveTimeout, acceptQuit);
     }
 
     public Subscription channelFactory(ChannelFactory factory) {
         Objects.requireNonNull(factory, "channelFactory");
         return new Subscription(topic, channel, requestTypes, factory, performers, prefetch, requeueCount,
-                requeueDelay, unacceptableLimit, unacceptableWindow, receiveTimeout);
+                requeueDelay, unacceptableLimit, unacceptableWindow, receiveTimeout, acceptQuit);
     }
 
     public Subscription performers(int count) {
         requireRange(count, 1, 1024, "performers");
         return new Subscription(topic, channel, requestTypes, channelFactory, count, prefetch, requeueCount,
-                requeueDelay, unacceptableLimit, unacceptableWindow, receiveTimeout);
+                requeueDelay, unacceptableLimit, unacceptableWindow, receiveTimeout, acceptQuit);
     }
 
     public Subscription prefetch(int count) {
         requireRange(count, 1, 65535, "prefetch");
         return new Subscription(topic, channel, requestTypes, channelFactory, performers, count, requeueCount,
-                requeueDelay, unacceptableLimit, unacceptableWindow, receiveTimeout);
+                requeueDelay, unacceptableLimit, unacceptableWindow, receiveTimeout, acceptQuit);
     }
 
     /** How many times a failed message is requeued before it is dead-lettered; 0 dead-letters on first failure. */
     public Subscription requeueCount(int count) {
         requireRange(count, 0, 1_000_000, "requeueCount");
         return new Subscription(topic, channel, requestTypes, channelFactory, performers, prefetch, count,
-                requeueDelay, unacceptableLimit, unacceptableWindow, receiveTimeout);
+                requeueDelay, unacceptableLimit, unacceptableWindow, receiveTimeout, acceptQuit);
     }
 
     public Subscription requeueDelay(Duration delay) {
         requireNotNegative(delay, "requeueDelay");
         return new Subscription(topic, channel, requestTypes, channelFactory, performers, prefetch, requeueCount,
-                delay, unacceptableLimit, unacceptableWindow, receiveTimeout);
+                delay, unacceptableLimit, unacceptableWindow, receiveTimeout, acceptQuit);
     }
 
     /** Pause the channel when more than {@code limit} unacceptable messages arrive within {@code window}. */
@@ -108,13 +110,23 @@ public final class Subscription {
         requireRange(limit, 0, Integer.MAX_VALUE, "unacceptableLimit");
         requireNotNegative(window, "unacceptableWindow");
         return new Subscription(topic, channel, requestTypes, channelFactory, performers, prefetch, requeueCount,
-                requeueDelay, limit, window, receiveTimeout);
+                requeueDelay, limit, window, receiveTimeout, acceptQuit);
     }
 
     public Subscription receiveTimeout(Duration timeout) {
         requireNotNegative(timeout, "receiveTimeout");
         return new Subscription(topic, channel, requestTypes, channelFactory, performers, prefetch, requeueCount,
-                requeueDelay, unacceptableLimit, unacceptableWindow, timeout);
+                requeueDelay, unacceptableLimit, unacceptableWindow, timeout, acceptQuit);
+    }
+
+    /**
+     * Whether a {@code QUIT} message stops the performer that receives it (it is acknowledged, never handled).
+     * Default false: anyone who can publish to the topic could otherwise stop its consumers, so a {@code QUIT}
+     * is dead-lettered as unacceptable instead. Turn it on where only trusted producers reach the channel.
+     */
+    public Subscription acceptQuit(boolean accept) {
+        return new Subscription(topic, channel, requestTypes, channelFactory, performers, prefetch, requeueCount,
+                requeueDelay, unacceptableLimit, unacceptableWindow, receiveTimeout, accept);
     }
 
     public String topic() { return topic; }
@@ -129,6 +141,7 @@ public final class Subscription {
     public int unacceptableLimit() { return unacceptableLimit; }
     public Duration unacceptableWindow() { return unacceptableWindow; }
     public Duration receiveTimeout() { return receiveTimeout; }
+    public boolean acceptQuit() { return acceptQuit; }
 
     @Override
     public String toString() {

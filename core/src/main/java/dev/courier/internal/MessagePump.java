@@ -107,7 +107,7 @@ final class MessagePump implements Runnable {
     }
 
     private void process(Message message) {
-        if (message.header().messageType() == MessageType.QUIT) {
+        if (message.header().messageType() == MessageType.QUIT && subscription.acceptQuit()) {
             consumer.acknowledge(message);
             LOG.info("Channel '{}' received a quit message; this performer stops", subscription.channel());
             running = false;
@@ -115,6 +115,10 @@ final class MessagePump implements Runnable {
         }
         Request request;
         try {
+            if (message.header().messageType() == MessageType.QUIT) {
+                throw new MessageMappingException(message.topic(), message.id(), "it is a QUIT message, and this "
+                        + "subscription does not accept them (Subscription.acceptQuit)");
+            }
             if (message.header().messageType() == MessageType.UNACCEPTABLE) {
                 throw new MessageMappingException(message.topic(), message.id(),
                         "the transport marked it unacceptable: " + message.header().bag().getOrDefault(

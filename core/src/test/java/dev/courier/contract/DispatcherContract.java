@@ -191,6 +191,34 @@ public abstract class DispatcherContract {
     }
 
     @Test
+    void aQuitMessageIsDeadLetteredUnlessTheSubscriptionAcceptsQuitAndThePumpCarriesOn() {
+        List<Work> handled = new CopyOnWriteArrayList<>();
+        String topic = fixture.uniqueTopic("quit-refused");
+        Harness h = harness(topic, handled::add);
+        send(quit(topic));
+        Await.until(timeout(), "the quit message dead-lettered", () -> fixture.deadLetters(h.subscription).size() == 1);
+        Work good = new Work(Request.newId(), "after the quit");
+        h.processor.post(good);
+        Await.until(timeout(), "the good message", () -> handled.size() == 1);
+        assertThat(first(fixture.deadLetters(h.subscription)).header().bag())
+                .containsEntry(DeadLetterReason.REASON, "unacceptable")
+                .hasEntrySatisfying(DeadLetterReason.DETAIL, d -> assertThat(d).contains("acceptQuit"));
+        assertThat(h.state().status()).isEqualTo(ChannelState.Status.RUNNING);
+        assertThat(h.state().performers()).isEqualTo(1);
+    }
+
+    @Test
+    void aQuitMessageStopsItsPerformerWhereTheSubscriptionAcceptsQuit() {
+        String topic = fixture.uniqueTopic("quit-accepted");
+        Harness h = harness(topic, w -> {}, s -> s.acceptQuit(true));
+        send(quit(topic));
+        Await.until(timeout(), "the performer to end", () -> h.state().performers() == 0);
+        assertThat(h.state().status()).isEqualTo(ChannelState.Status.STOPPED);
+        assertThat(h.state().reason()).isEqualTo("every performer ended");
+        assertThat(fixture.deadLetters(h.subscription)).isEmpty();
+    }
+
+    @Test
     void tooManyUnacceptableMessagesPauseTheChannelUntilItIsOpened() {
         List<Work> handled = new CopyOnWriteArrayList<>();
         String topic = fixture.uniqueTopic("pause");
@@ -390,6 +418,11 @@ public abstract class DispatcherContract {
         MessageHeader header = MessageHeader.builder(UUID.randomUUID(), topic, MessageType.COMMAND)
                 .bag(Map.of(MessageMappers.TYPE_HEADER, typeName)).build();
         return new Message(header, MessageBody.of(body.getBytes(StandardCharsets.UTF_8), contentType));
+    }
+
+    private static Message quit(String topic) {
+        MessageHeader header = MessageHeader.builder(UUID.randomUUID(), topic, MessageType.QUIT).build();
+        return new Message(header, MessageBody.of(new byte[0], MessageBody.JSON));
     }
 
     private static Message first(List<Message> messages) {
