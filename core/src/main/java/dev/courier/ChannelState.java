@@ -5,8 +5,9 @@ package dev.courier;
  *
  * @param channel      the channel name
  * @param topic        the topic it reads
- * @param status       running, paused (by the dispatcher, with a reason) or stopped
- * @param reason       why it is paused or stopped; empty while running
+ * @param status       running, failing (running, but a performer cannot reach the broker), paused (by the
+ *                     dispatcher, with a reason) or stopped
+ * @param reason       why it is failing, paused or stopped; empty while running
  * @param performers   pump threads alive now
  * @param acknowledged messages handled and acknowledged since the dispatcher was built
  * @param requeued     messages put back after a failure or deferral
@@ -18,6 +19,12 @@ public record ChannelState(String channel, String topic, Status status, String r
     /** What a channel is doing. */
     public enum Status {
         RUNNING,
+        /**
+         * Started, but at least one performer's last receive or settle failed (the broker is unreachable, the
+         * connection dropped): it is backing off and reconnecting, and nothing is handled meanwhile. The reason
+         * holds the last failure. Back to {@link #RUNNING} on its own once every performer receives again.
+         */
+        FAILING,
         /** Stopped by the dispatcher itself, for example after too many unacceptable messages. */
         PAUSED,
         STOPPED

@@ -108,9 +108,22 @@ public final class ChannelRunner {
         threads.stream().filter(Thread::isAlive).forEach(Thread::interrupt);
     }
 
+    /** The state; a running channel with a performer whose channel is failing reads {@code FAILING}. */
     public synchronized ChannelState state() {
         int alive = (int) threads.stream().filter(Thread::isAlive).count();
-        return new ChannelState(subscription.channel(), subscription.topic(), status, reason, alive,
+        ChannelState.Status shown = status;
+        String why = reason;
+        if (status == ChannelState.Status.RUNNING) {
+            for (MessagePump pump : pumps) {
+                String failure = pump.failure();
+                if (failure != null) {
+                    shown = ChannelState.Status.FAILING;
+                    why = failure;
+                    break;
+                }
+            }
+        }
+        return new ChannelState(subscription.channel(), subscription.topic(), shown, why, alive,
                 acknowledged.get(), requeued.get(), deadLettered.get());
     }
 

@@ -41,7 +41,9 @@ final class MessagePump implements Runnable {
     private final Duration maxBackoff;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
-    private MessageConsumer consumer;
+    /** The last failure to receive or settle, until a receive succeeds again; null while healthy. */
+    private volatile String failure;
+    private volatile MessageConsumer consumer;
 
     MessagePump(ChannelRunner channel, CommandProcessor processor, MessageMappers mappers, Clock clock,
             Duration minBackoff, Duration maxBackoff) {
@@ -62,9 +64,23 @@ final class MessagePump implements Runnable {
         try {
             consumer = subscription.channelFactory().createConsumer(subscription);
         } catch (RuntimeException e) {
+            failure = "cannot open the channel, retrying: " + e.getMessage();
             LOG.warn("Channel '{}' (topic '{}') could not be opened yet; its pump will retry: {}",
                     subscription.channel(), subscription.topic(), e.toString());
         }
+    }
+
+    /**
+     * Why this pump cannot reach its channel just now, or null while it can (see ChannelState.Status.FAILING): its
+     * own last failure, or what its consumer says (a connection being recovered under it). Any thread may ask.
+     */
+    String failure() {
+        String own = failure;
+        if (own != null) {
+            return own;
+        }
+        MessageConsumer current = consumer;
+        return current == null ? null : current.unavailableReason();
     }
 
     /** Asks the pump to stop fetching; it finishes and settles the message in hand first. */
@@ -84,6 +100,11 @@ final class MessagePump implements Runnable {
                     }
                     Message message = consumer.receive(subscription.receiveTimeout());
                     backoff = minBackoff;
+                    if (failure != null) {
+                        LOG.info("Channel '{}' (topic '{}') receives again", subscription.channel(),
+                                subscription.topic());
+                        failure = null;
+                    }
                     if (message == null) {
                         continue;
                     }
@@ -93,6 +114,7 @@ final class MessagePump implements Runnable {
                     }
                     process(message);
                 } catch (RuntimeException e) {
+                    failure = "failed, reconnecting in " + backoff.toMillis() + " ms: " + e.getMessage();
                     LOG.warn("Channel '{}' (topic '{}') failed; retrying in {} ms: {}", subscription.channel(),
                             subscription.topic(), backoff.toMillis(), e.toString());
                     closeConsumer();

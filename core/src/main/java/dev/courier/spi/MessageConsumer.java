@@ -29,6 +29,15 @@ public interface MessageConsumer extends AutoCloseable {
     /** Moves the message to this channel's dead letters, with the reason as headers. */
     void reject(Message message, DeadLetterReason reason);
 
+    /**
+     * Why this consumer cannot receive just now although nothing has failed yet (for example its connection is
+     * down and the client is recovering it), or null when it can. Health checks call it from other threads, so it
+     * must be cheap and thread-safe; the default is null.
+     */
+    default String unavailableReason() {
+        return null;
+    }
+
     /** Stops receiving. Unsettled messages go back to the channel. */
     @Override
     void close();

@@ -2,6 +2,7 @@ package dev.courier.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.courier.ChannelFailureException;
 import dev.courier.ChannelState;
 import dev.courier.Command;
 import dev.courier.CommandProcessor;
@@ -19,7 +20,9 @@ import dev.courier.message.MessageBody;
 import dev.courier.message.MessageHeader;
 import dev.courier.message.MessageMappers;
 import dev.courier.message.MessageType;
+import dev.courier.spi.ChannelFactory;
 import dev.courier.spi.DeadLetterReason;
+import dev.courier.spi.MessageConsumer;
 import dev.courier.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -188,6 +191,37 @@ public abstract class DispatcherContract {
             assertThat(dead.header().bag().get(DeadLetterReason.DETAIL)).contains("Cannot map message");
         });
         assertThat(h.state().status()).isEqualTo(ChannelState.Status.RUNNING);
+    }
+
+    @Test
+    void aChannelThatLosesItsBrokerReportsFailingReconnectsAndResumesWithNothingLost() {
+        AtomicBoolean down = new AtomicBoolean(true);
+        ChannelFactory flaky = new FailingChannelFactory(fixture.channelFactory(), down);
+        List<Work> handled = new CopyOnWriteArrayList<>();
+        String topic = fixture.uniqueTopic("reconnect");
+        fixture.channelFactory().createConsumer(subscription(topic, Work.class)).close(); // the queue outlives it
+        Harness h = harness(topic, handled::add, s -> s.channelFactory(flaky));
+        Await.until(timeout(), "the channel to report FAILING",
+                () -> h.state().status() == ChannelState.Status.FAILING);
+        assertThat(h.state().reason()).contains("broker unreachable (test)");
+
+        Work first = new Work(Request.newId(), "posted while the consumer could not connect");
+        h.processor.post(first);
+        down.set(false);
+        Await.until(timeout(), "the first message after the reconnect", () -> handled.size() == 1);
+        Await.until(timeout(), "the channel to report RUNNING again",
+                () -> h.state().status() == ChannelState.Status.RUNNING);
+
+        down.set(true); // now the connected consumer fails on receive, as on a dropped connection
+        Await.until(timeout(), "FAILING after the drop", () -> h.state().status() == ChannelState.Status.FAILING);
+        Work second = new Work(Request.newId(), "posted while the connection was down");
+        h.processor.post(second);
+        down.set(false);
+        Await.until(timeout(), "the second message after the reconnect", () -> handled.size() == 2);
+        assertThat(handled).containsExactly(first, second);
+        Await.until(timeout(), "RUNNING again", () -> h.state().status() == ChannelState.Status.RUNNING);
+        assertThat(h.state().reason()).isEmpty();
+        assertThat(fixture.deadLetters(h.subscription)).isEmpty();
     }
 
     @Test
@@ -418,6 +452,41 @@ public abstract class DispatcherContract {
         MessageHeader header = MessageHeader.builder(UUID.randomUUID(), topic, MessageType.COMMAND)
                 .bag(Map.of(MessageMappers.TYPE_HEADER, typeName)).build();
         return new Message(header, MessageBody.of(body.getBytes(StandardCharsets.UTF_8), contentType));
+    }
+
+    /**
+     * Wraps a transport's channels with a switch: while {@code down}, making a consumer fails and a consumer made
+     * before fails on receive, as when the broker is unreachable or the connection dropped.
+     */
+    private record FailingChannelFactory(ChannelFactory real, AtomicBoolean down) implements ChannelFactory {
+        @Override
+        public MessageConsumer createConsumer(Subscription subscription) {
+            if (down.get()) {
+                throw new ChannelFailureException("broker unreachable (test)");
+            }
+            MessageConsumer consumer = real.createConsumer(subscription);
+            return new MessageConsumer() {
+                @Override
+                public Message receive(Duration timeout) {
+                    if (down.get()) {
+                        throw new ChannelFailureException("connection lost (test)");
+                    }
+                    return consumer.receive(timeout);
+                }
+
+                @Override
+                public void acknowledge(Message message) { consumer.acknowledge(message); }
+
+                @Override
+                public void requeue(Message message, Duration delay) { consumer.requeue(message, delay); }
+
+                @Override
+                public void reject(Message message, DeadLetterReason reason) { consumer.reject(message, reason); }
+
+                @Override
+                public void close() { consumer.close(); }
+            };
+        }
     }
 
     private static Message quit(String topic) {

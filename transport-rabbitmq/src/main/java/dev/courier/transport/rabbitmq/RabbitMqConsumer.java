@@ -304,6 +304,18 @@ public final class RabbitMqConsumer implements MessageConsumer {
                 + message.topic() + "' (queue '" + queue + "'): " + e.getMessage(), e);
     }
 
+    /** Names a connection or channel that is down (the client recovers the connection), or null while both are up. */
+    @Override
+    public String unavailableReason() {
+        if (closed) {
+            return null; // its pump has let it go
+        }
+        if (!connection.isOpen()) {
+            return "the connection to " + config.address() + " is down; the client is recovering it";
+        }
+        return channel.isOpen() ? null : "the channel on queue '" + queue + "' is closed";
+    }
+
     /** Cancels and closes the channel: every unsettled message goes back to the queue. */
     @Override
     public void close() {

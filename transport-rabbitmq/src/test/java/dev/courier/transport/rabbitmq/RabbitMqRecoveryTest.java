@@ -234,7 +234,13 @@ class RabbitMqRecoveryTest extends WithRabbitMqFixture {
         RabbitMqConsumer closedWhileDown = fixture.consumer(subscription);
         try {
             TestBroker.stopApp(); // returns once the broker has closed every connection
+            // what a health check reads meanwhile (Dispatcher.state shows it as FAILING), with the password masked
+            String reason = Await.value(Duration.ofSeconds(10), "the consumer to say its connection is down",
+                    closedWhileDown::unavailableReason);
+            assertThat(reason).contains("is down; the client is recovering it").contains(":****@")
+                    .doesNotContain(":guest@");
             closedWhileDown.close(); // what a pump does after a failure
+            assertThat(closedWhileDown.unavailableReason()).as("once its pump let it go").isNull();
         } finally {
             TestBroker.startAppAndWait();
         }
@@ -246,6 +252,7 @@ class RabbitMqRecoveryTest extends WithRabbitMqFixture {
             }
         });
         try {
+            assertThat(fresh.unavailableReason()).isNull();
             Set<UUID> sent = new HashSet<>();
             Await.until(Duration.ofSeconds(30), "the producer to recover", () -> {
                 try {
