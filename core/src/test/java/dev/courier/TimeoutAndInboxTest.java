@@ -27,7 +27,9 @@ class TimeoutAndInboxTest {
         final AtomicReference<RequestContext> context = new AtomicReference<>();
 
         @Override
-        @TimeoutPolicy(step = 1, millis = 100)
+        // Long enough that the timeout's fresh worker thread has surely started it (a loaded machine can take
+        // more than 100 ms to schedule it; a task cancelled before it starts is never interrupted).
+        @TimeoutPolicy(step = 1, millis = 1000)
         public void handle(Export request) {
             context.set(RequestContext.current().orElse(null));
             try {
@@ -48,7 +50,7 @@ class TimeoutAndInboxTest {
                     .isInstanceOf(HandlerTimeoutException.class)
                     .hasMessageContaining(StuckHandler.class.getName())
                     .hasMessageContaining(export.id().toString())
-                    .hasMessageContaining("100 ms");
+                    .hasMessageContaining("1000 ms");
             assertThat(handler.interrupted.await(10, TimeUnit.SECONDS)).as("handler interrupted").isTrue();
             assertThat(handler.context.get()).as("context current on the timeout's thread").isNotNull();
         }

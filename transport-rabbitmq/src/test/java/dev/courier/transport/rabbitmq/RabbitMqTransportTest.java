@@ -98,6 +98,7 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
         Map<UUID, Integer> seen = new ConcurrentHashMap<>();
         Map<Integer, Integer> perConsumer = new ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
         List<Thread> threads = new ArrayList<>();
         // every consumer registers before any starts draining, so each gets its prefetch of the backlog
         List<RabbitMqConsumer> consumers = new ArrayList<>();
@@ -108,18 +109,23 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
             RabbitMqConsumer consumer = consumers.get(c);
             int index = c;
             Thread thread = new Thread(() -> {
-                Message m;
-                while ((m = consumer.receive(Duration.ofMillis(500))) != null) {
-                    seen.merge(m.id(), 1, Integer::sum);
-                    perConsumer.merge(index, 1, Integer::sum);
-                    consumer.acknowledge(m);
+                // drain until all are in (a quiet moment on a loaded broker is no sign that the backlog is done)
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (received.get() < sent.size() && System.nanoTime() < deadline) {
+                    Message m = consumer.receive(Duration.ofMillis(100));
+                    if (m != null) {
+                        seen.merge(m.id(), 1, Integer::sum);
+                        perConsumer.merge(index, 1, Integer::sum);
+                        consumer.acknowledge(m);
+                        received.incrementAndGet();
+                    }
                 }
             });
             thread.start();
             threads.add(thread);
         }
         for (Thread thread : threads) {
-            thread.join(20_000);
+            thread.join(30_000);
         }
 
         assertThat(seen.keySet()).isEqualTo(sent);
