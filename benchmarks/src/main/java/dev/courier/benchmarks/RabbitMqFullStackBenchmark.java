@@ -1,0 +1,158 @@
+package dev.courier.benchmarks;
+
+import dev.courier.Command;
+import dev.courier.CommandProcessor;
+import dev.courier.Dispatcher;
+import dev.courier.HandlerRegistry;
+import dev.courier.Producers;
+import dev.courier.Subscription;
+import dev.courier.message.MessageMappers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The whole of Courier's path, as an application uses it: {@code postAsync} of a record command (JSON mapping, the
+ * in-memory outbox, publish with confirms, marked dispatched on the confirm) and a {@link Dispatcher} with one
+ * performer that maps each message back to the command, runs its handler and acknowledges it. Against the raw
+ * client publishing and acking 256-byte bodies with the same settings (persistent, confirm window 1000, prefetch
+ * 100), in the same run. {@link RabbitMqEndToEndBenchmark} measures the transport alone; this one adds what the
+ * issue's "post, consume, handle, ack" means. Rounds alternate sides; the rate is unpaced, the p99 (post to the
+ * handler's entry) comes from runs paced at {@code pacedRate} messages per second.
+ * Run: {@code java -cp benchmarks/target/benchmarks.jar dev.courier.benchmarks.RabbitMqFullStackBenchmark}.
+ */
+public final class RabbitMqFullStackBenchmark {
+    /** A command whose JSON is about as long as the raw side's 256-byte body. */
+    public record Job(UUID id, long postedAt, String payload) implements Command {}
+
+    private static final String PAYLOAD = "x".repeat(RabbitMqBench.BODY - 90);
+
+    private RabbitMqFullStackBenchmark() {}
+
+    public static void main(String[] args) {
+        RabbitMqBench.exitAfter(RabbitMqFullStackBenchmark::measure);
+    }
+
+    private static void measure() throws Exception {
+        int n = Integer.getInteger("messages", 20_000);
+        int paced = Integer.getInteger("pacedRate", 1000);
+        int rounds = 3;
+        try (RabbitMqBench bench = new RabbitMqBench();
+                CommandProcessor processor = CommandProcessor.builder()
+                        .mappers(new MessageMappers().json(Job.class, bench.topic))
+                        .producers(Producers.of(bench.transport.producer())).build()) {
+            Courier courier = new Courier(bench, processor);
+            for (int w = 0; w < 2; w++) { // warm-up, both sides: the JIT has the whole path to compile
+                courier.run(n / 2, 0);
+                raw(bench, n / 2, 0);
+            }
+            double[] courierRate = new double[rounds];
+            double[] rawRate = new double[rounds];
+            List<long[]> courierLatencies = new ArrayList<>();
+            List<long[]> rawLatencies = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                boolean courierFirst = r % 2 == 0;
+                for (boolean side : courierFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                    System.gc();
+                    if (side) {
+                        courierRate[r] = courier.run(n, 0).rate();
+                        courierLatencies.add(courier.run(2 * paced, paced).latencies());
+                    } else {
+                        rawRate[r] = raw(bench, n, 0).rate();
+                        rawLatencies.add(raw(bench, 2 * paced, paced).latencies());
+                    }
+                }
+                System.out.printf(Locale.ROOT, "round %d: courier %.0f msgs/s, raw %.0f msgs/s%n", r + 1,
+                        courierRate[r], rawRate[r]);
+            }
+            double rate = RabbitMqBench.overall(courierRate);
+            double rateBase = RabbitMqBench.overall(rawRate);
+            double p99 = pooled(courierLatencies).percentileMillis(0.99);
+            double p99Base = pooled(rawLatencies).percentileMillis(0.99);
+            System.out.printf(Locale.ROOT, "full stack (postAsync -> outbox -> broker -> Dispatcher -> handler -> ack):"
+                    + " courier %.0f msgs/s, raw %.0f msgs/s, ratio %.2f; p99 at %d msgs/s courier %.2f ms, raw %.2f "
+                    + "ms, ratio %.2f%n", rate, rateBase, rate / rateBase, paced, p99, p99Base, p99 / p99Base);
+            System.out.println("BENCH name=e2e.rabbitmq.fullstack.rate figure=" + RabbitMqBench.format(rate)
+                    + " unit=msgs/s baseline=" + RabbitMqBench.format(rateBase) + " target=ratio>=0.8");
+            System.out.println("BENCH name=e2e.rabbitmq.fullstack.p99 figure=" + RabbitMqBench.format(p99)
+                    + " unit=ms baseline=" + RabbitMqBench.format(p99Base) + " target=ratio<=1.5");
+        }
+    }
+
+    private static RabbitMqBench.Result pooled(List<long[]> runs) {
+        return new RabbitMqBench.Result(0, runs.stream().flatMapToLong(Arrays::stream).toArray());
+    }
+
+    private static RabbitMqBench.Result raw(RabbitMqBench bench, int n, int perSecond) throws Exception {
+        bench.purge();
+        RabbitMqBench.Draining draining = bench.rawConsume(1, n);
+        long start = System.nanoTime();
+        bench.rawPublish(n, perSecond);
+        return draining.await(start);
+    }
+
+    /** Courier's side: a Dispatcher started for each run (so it never competes with the raw consumer). */
+    private static final class Courier {
+        private final RabbitMqBench bench;
+        private final CommandProcessor processor;
+        private volatile long[] latencies = new long[0];
+        private final AtomicInteger handled = new AtomicInteger();
+        private volatile CountDownLatch done = new CountDownLatch(0);
+        private volatile long lastAt;
+
+        Courier(RabbitMqBench bench, CommandProcessor processor) {
+            this.bench = bench;
+            this.processor = processor;
+        }
+
+        RabbitMqBench.Result run(int n, int perSecond) throws Exception {
+            bench.purge();
+            latencies = new long[n];
+            handled.set(0);
+            done = new CountDownLatch(n);
+            HandlerRegistry handlers = new HandlerRegistry().register(Job.class, job -> {
+                long now = System.nanoTime();
+                int i = handled.getAndIncrement();
+                if (i < latencies.length) {
+                    latencies[i] = now - job.postedAt();
+                    lastAt = now;
+                    done.countDown();
+                }
+            });
+            try (CommandProcessor consuming = CommandProcessor.builder().handlers(handlers)
+                    .mappers(new MessageMappers().json(Job.class, bench.topic))
+                    .producers(Producers.of(bench.transport.producer())).build();
+                    Dispatcher dispatcher = Dispatcher.builder().processor(consuming)
+                            .subscription(Subscription.of(bench.topic, Job.class).channel(bench.subscription.channel())
+                                    .prefetch(RabbitMqBench.PREFETCH).channelFactory(bench.transport))
+                            .build().start()) {
+                List<CompletableFuture<UUID>> posted = new ArrayList<>(n);
+                long start = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    if (perSecond > 0) {
+                        long wait = start + (long) (i * (1e9 / perSecond)) - System.nanoTime();
+                        if (wait > 0) {
+                            LockSupport.parkNanos(wait);
+                        }
+                    }
+                    posted.add(processor.postAsync(new Job(UUID.randomUUID(), System.nanoTime(), PAYLOAD))
+                            .toCompletableFuture());
+                }
+                CompletableFuture.allOf(posted.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+                if (!done.await(5, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("only " + handled.get() + " of " + n + " handled");
+                }
+                dispatcher.stop(Duration.ofSeconds(10));
+                return new RabbitMqBench.Result(n / ((lastAt - start) / 1e9), latencies);
+            }
+        }
+    }
+}
