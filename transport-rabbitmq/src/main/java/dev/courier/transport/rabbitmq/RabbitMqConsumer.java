@@ -177,7 +177,9 @@ public final class RabbitMqConsumer implements MessageConsumer {
 
     private Message toMessage(Delivery delivery) {
         Map<String, Object> headers = delivery.properties.getHeaders();
-        int count = WireFormat.handledCount(headers, retryPrefix);
+        // A requeued copy comes back from the retry queue through the default exchange; anything published to the
+        // topic's exchange is a new message, whatever x-death header its producer wrote.
+        int count = delivery.envelope.getExchange().isEmpty() ? WireFormat.handledCount(headers, retryPrefix) : 0;
         Message message = WireFormat.toMessage(delivery.properties, delivery.body, delivery.envelope.getRoutingKey(),
                 subscription.topic(), count, config.maxBodySize());
         return message.withReceipt(new Receipt(this, delivery.envelope.getDeliveryTag(), delivery.generation,

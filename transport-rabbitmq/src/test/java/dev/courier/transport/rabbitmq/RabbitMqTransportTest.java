@@ -158,12 +158,20 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
         String topic = fixture.uniqueTopic("forged");
         RabbitMqConsumer consumer = fixture.consumer(fixture.subscription(topic));
         UUID id = UUID.randomUUID();
+        UUID forgedDeathId = UUID.randomUUID();
         try (Connection connection = TestBroker.rawConnection(); Channel channel = connection.createChannel()) {
             channel.confirmSelect();
             channel.basicPublish(fixture.prefix(), topic, true, new AMQP.BasicProperties.Builder()
                     .messageId(id.toString()).type("COMMAND").contentType("application/json")
                     .headers(Map.of("courier-handled-count", 7, "x-death", List.of(Map.of("queue", "elsewhere",
                             "reason", "expired", "count", 1L)))).build(), "{}".getBytes(StandardCharsets.UTF_8));
+            // the broker's own record forged too, naming this channel's real retry queue: it came by the topic
+            // exchange, not back from the retry queue (which dead-letters through the default exchange)
+            channel.basicPublish(fixture.prefix(), topic, true, new AMQP.BasicProperties.Builder()
+                    .messageId(forgedDeathId.toString()).type("COMMAND").contentType("application/json")
+                    .headers(Map.of("courier-handled-count", 7, "x-death", List.of(Map.of("queue",
+                            topic + ".retry.1000", "reason", "expired", "count", 1L)))).build(),
+                    "{}".getBytes(StandardCharsets.UTF_8));
             channel.waitForConfirmsOrDie(30_000);
         }
         Message viaCourier = new Message(message(topic).header().toBuilder().handledCount(5)
@@ -171,10 +179,13 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
         confirm(fixture.producer().send(viaCourier));
 
         Message forged = receive(consumer);
+        Message forgedDeath = receive(consumer);
         Message fromCourier = receive(consumer);
 
         assertThat(forged.id()).isEqualTo(id);
         assertThat(forged.header().handledCount()).isZero();
+        assertThat(forgedDeath.id()).isEqualTo(forgedDeathId);
+        assertThat(forgedDeath.header().handledCount()).as("count with a forged x-death").isZero();
         assertThat(fromCourier.id()).isEqualTo(viaCourier.id());
         assertThat(fromCourier.header().handledCount()).isZero();
         assertThat(fromCourier.header().bag()).doesNotContainKey("courier-handled-count");
