@@ -305,6 +305,11 @@ final class RabbitMqBench implements AutoCloseable {
         return rates.length / seconds;
     }
 
+    /** Several runs' latencies together, so one noisy run on a shared machine weighs what its samples weigh. */
+    static Result pooled(List<long[]> runs) {
+        return new Result(0, runs.stream().flatMapToLong(Arrays::stream).toArray());
+    }
+
     static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);

@@ -48,8 +48,8 @@ public final class RabbitMqEndToEndBenchmark {
                         (courier ? courierRound : rawRound).add(latencies);
                     }
                 }
-                RabbitMqBench.Result raw = pooled(rawRound);
-                RabbitMqBench.Result courier = pooled(courierRound);
+                RabbitMqBench.Result raw = RabbitMqBench.pooled(rawRound);
+                RabbitMqBench.Result courier = RabbitMqBench.pooled(courierRound);
                 rawLatencies.addAll(rawRound);
                 courierLatencies.addAll(courierRound);
                 rawP99[r] = raw.percentileMillis(0.99);
@@ -60,8 +60,8 @@ public final class RabbitMqEndToEndBenchmark {
             }
             double rate = RabbitMqBench.overall(courierRate);
             double rateBase = RabbitMqBench.overall(rawRate);
-            double p99 = pooled(courierLatencies).percentileMillis(0.99);
-            double p99Base = pooled(rawLatencies).percentileMillis(0.99);
+            double p99 = RabbitMqBench.pooled(courierLatencies).percentileMillis(0.99);
+            double p99Base = RabbitMqBench.pooled(rawLatencies).percentileMillis(0.99);
             System.out.printf("end to end: courier %.0f msgs/s, raw %.0f msgs/s, ratio %.2f; p99 at %d msgs/s "
                     + "courier %.2f ms, raw %.2f ms, ratio %.2f%n", rate, rateBase, rate / rateBase, paced, p99,
                     p99Base, p99 / p99Base);
@@ -73,11 +73,6 @@ public final class RabbitMqEndToEndBenchmark {
             System.out.println("BENCH name=e2e.rabbitmq.roundtrip.p99 figure=" + RabbitMqBench.format(p99)
                     + " unit=ms baseline=" + RabbitMqBench.format(p99Base) + " target=ratio<=1.5");
         }
-    }
-
-    /** Every round's latencies together, so one noisy round on a shared machine weighs what its samples weigh. */
-    private static RabbitMqBench.Result pooled(java.util.List<long[]> rounds) {
-        return new RabbitMqBench.Result(0, rounds.stream().flatMapToLong(java.util.Arrays::stream).toArray());
     }
 
     private static RabbitMqBench.Result run(RabbitMqBench bench, MessageProducer producer, boolean courier, int n,

@@ -9,7 +9,6 @@ import dev.courier.Subscription;
 import dev.courier.message.MessageMappers;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -75,8 +74,8 @@ public final class RabbitMqFullStackBenchmark {
             }
             double rate = RabbitMqBench.overall(courierRate);
             double rateBase = RabbitMqBench.overall(rawRate);
-            double p99 = pooled(courierLatencies).percentileMillis(0.99);
-            double p99Base = pooled(rawLatencies).percentileMillis(0.99);
+            double p99 = RabbitMqBench.pooled(courierLatencies).percentileMillis(0.99);
+            double p99Base = RabbitMqBench.pooled(rawLatencies).percentileMillis(0.99);
             System.out.printf(Locale.ROOT, "full stack (postAsync -> outbox -> broker -> Dispatcher -> handler -> ack):"
                     + " courier %.0f msgs/s, raw %.0f msgs/s, ratio %.2f; p99 at %d msgs/s courier %.2f ms, raw %.2f "
                     + "ms, ratio %.2f%n", rate, rateBase, rate / rateBase, paced, p99, p99Base, p99 / p99Base);
@@ -85,10 +84,6 @@ public final class RabbitMqFullStackBenchmark {
             System.out.println("BENCH name=e2e.rabbitmq.fullstack.p99 figure=" + RabbitMqBench.format(p99)
                     + " unit=ms baseline=" + RabbitMqBench.format(p99Base) + " target=ratio<=1.5");
         }
-    }
-
-    private static RabbitMqBench.Result pooled(List<long[]> runs) {
-        return new RabbitMqBench.Result(0, runs.stream().flatMapToLong(Arrays::stream).toArray());
     }
 
     private static RabbitMqBench.Result raw(RabbitMqBench bench, int n, int perSecond) throws Exception {
