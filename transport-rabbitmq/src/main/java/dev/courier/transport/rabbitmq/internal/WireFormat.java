@@ -52,7 +52,7 @@ public final class WireFormat {
             }
         });
         headers.put(TOPIC, h.topic());
-        headers.put(TIMESTAMP, h.timestamp().toString());
+        headers.put(TIMESTAMP, IsoInstant.format(h.timestamp()));
         if (h.partitionKey() != null) {
             headers.put(PARTITION_KEY, h.partitionKey());
         }
@@ -205,7 +205,7 @@ public final class WireFormat {
         String text = text(header);
         if (text != null) {
             try {
-                return Instant.parse(text);
+                return IsoInstant.parse(text);
             } catch (RuntimeException e) {
                 problems.add(TIMESTAMP + " '" + echo(text) + "' is not an ISO-8601 instant");
             }
