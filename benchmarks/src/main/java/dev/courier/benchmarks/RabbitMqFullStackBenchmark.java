@@ -49,9 +49,11 @@ public final class RabbitMqFullStackBenchmark {
                         .mappers(new MessageMappers().json(Job.class, bench.topic))
                         .producers(Producers.of(bench.transport.producer())).build()) {
             Courier courier = new Courier(bench, processor);
-            for (int w = 0; w < 2; w++) { // warm-up, both sides: the JIT has the whole path to compile
-                courier.run(n / 2, 0);
-                raw(bench, n / 2, 0);
+            for (int w = 0; w < 2; w++) { // warm-up, both sides, unpaced and paced: the JIT has a long path to compile
+                courier.run(n, 0);
+                courier.run(paced, paced);
+                raw(bench, n, 0);
+                raw(bench, paced, paced);
             }
             double[] courierRate = new double[rounds];
             double[] rawRate = new double[rounds];
