@@ -324,16 +324,18 @@ public final class CommandProcessor implements AutoCloseable {
     }
 
     /**
-     * Sends a reply to the request being handled on this thread: to its reply-to address, with its recipient, if
-     * it had one. Call it from a handler of a request sent with {@link #call} or {@link #postFor}.
+     * Sends a reply to the request of the handling whose context this is: to its reply-to address, with its
+     * recipient, if it had one. Call it from a {@link ContextualHandler} of a request sent with {@link #call} or
+     * {@link #postFor}.
      *
-     * @throws CourierException when the request being handled has no reply-to address
+     * @throws CourierException when that request did not arrive as a message, or its message has no reply-to address
      */
-    public void reply(Reply reply) {
+    public void reply(Reply reply, RequestContext context) {
         requireRequest(reply, "reply");
-        Message origin = RequestContext.current().flatMap(RequestContext::message).orElseThrow(() ->
-                new CourierException("reply(" + reply.getClass().getSimpleName() + "): no request that came as a "
-                        + "message is being handled on this thread; use reply(reply, message) from other threads"));
+        Objects.requireNonNull(context, "context");
+        Message origin = context.message().orElseThrow(() -> new CourierException("reply("
+                + reply.getClass().getSimpleName() + "): the request being handled did not arrive as a message"
+                + " (it was sent in-process), so there is nowhere to reply to"));
         reply(reply, origin);
     }
 

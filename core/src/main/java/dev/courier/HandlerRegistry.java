@@ -27,6 +27,16 @@ public final class HandlerRegistry {
         return add(new Registration(requestType, type, handler));
     }
 
+    /**
+     * {@link #register(Class, RequestHandler)} for a lambda that takes its context: {@code (request, context) -> ...}.
+     * (A separate name rather than an overload, so that a method reference such as {@code list::add}, which fits
+     * both shapes, stays unambiguous with {@code register}.)
+     */
+    public <T extends Request> HandlerRegistry registerContextual(Class<T> requestType,
+            ContextualHandler<? super T> handler) {
+        return register(requestType, (RequestHandler<? super T>) handler);
+    }
+
     public <T extends Request> HandlerRegistry register(
             Class<T> requestType, Class<? extends RequestHandler<? super T>> handlerType) {
         Objects.requireNonNull(requestType, "requestType");

@@ -4,7 +4,7 @@ import java.util.UUID;
 
 /**
  * The answer to a request sent with {@link CommandProcessor#call}: it carries the id of the request it answers.
- * A handler sends one with {@link CommandProcessor#reply(Reply)}.
+ * A handler sends one with {@link CommandProcessor#reply(Reply, RequestContext)}.
  *
  * <pre>{@code
  * public record PriceQuote(UUID id, UUID correlationId, BigDecimal price) implements Reply {}

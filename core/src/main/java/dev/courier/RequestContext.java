@@ -1,6 +1,5 @@
 package dev.courier;
 
-import dev.courier.internal.Contexts;
 import dev.courier.message.Message;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,7 +10,9 @@ import java.util.Optional;
  * Travels with one handling of a request through its pipeline: a bag of values that steps and the handler share,
  * the handler instance, and, for a request that arrived as a message, that message.
  *
- * <p>A context belongs to one handling on one thread at a time; it is not meant to be shared.
+ * <p>Steps get it as a parameter and pass it on; the handler gets it when it implements {@link ContextualHandler}
+ * (or overrides {@link RequestHandler#handle(Request, RequestContext)}). There is no thread-local "current" context:
+ * see docs/pipeline.md. A context belongs to one handling at a time; it is not meant to be shared.
  */
 public final class RequestContext {
     private final RequestHandler<?> handler;
@@ -29,11 +30,6 @@ public final class RequestContext {
      */
     public static RequestContext of(RequestHandler<?> handler, Message message) {
         return new RequestContext(Objects.requireNonNull(handler, "handler"), message);
-    }
-
-    /** The context of the handling that runs on this thread: inside {@code handle}, the handler's own context. */
-    public static Optional<RequestContext> current() {
-        return Optional.ofNullable(Contexts.current());
     }
 
     /** The handler this pipeline leads to. */

@@ -102,10 +102,9 @@ class PolicyAndFallbackTest {
         }
 
         @Override
-        public void fallback(Charge charge, Throwable cause) {
+        public void fallback(Charge charge, Throwable cause, RequestContext context) {
             causes.add(cause);
-            causesInContext.add(RequestContext.current()
-                    .flatMap(context -> context.get(FallbackPolicy.CAUSE_KEY, Throwable.class)));
+            causesInContext.add(context.get(FallbackPolicy.CAUSE_KEY, Throwable.class));
         }
     }
 

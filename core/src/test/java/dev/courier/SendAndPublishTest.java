@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -155,17 +154,39 @@ class SendAndPublishTest {
     }
 
     @Test
-    void theHandlersContextIsCurrentInsideHandleAndGoneAfterwards() {
-        AtomicReference<Optional<RequestContext>> inside = new AtomicReference<>();
-        RequestHandler<Greet> handler = greet -> inside.set(RequestContext.current());
+    void aContextualHandlerGetsAFreshContextForEveryHandlingWithNoMessageForAnInProcessSend() {
+        List<RequestContext> seen = new CopyOnWriteArrayList<>();
+        ContextualHandler<Greet> handler = (greet, context) -> {
+            context.put("name", greet.name());
+            seen.add(context);
+        };
         try (CommandProcessor processor = processor(new HandlerRegistry().register(Greet.class, handler))) {
             processor.send(new Greet("Ada"));
+            processor.send(new Greet("Grace"));
         }
-        assertThat(inside.get()).hasValueSatisfying(context -> {
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(0)).isNotSameAs(seen.get(1));
+        assertThat(seen).allSatisfy(context -> {
             assertThat(context.handler()).isSameAs(handler);
             assertThat(context.message()).isEmpty();
         });
-        assertThat(RequestContext.current()).isEmpty();
+        assertThat(seen.get(0).values()).containsExactly(java.util.Map.entry("name", "Ada"));
+        assertThat(seen.get(1).values()).containsExactly(java.util.Map.entry("name", "Grace"));
+    }
+
+    record Hello(UUID id, UUID correlationId) implements Reply {}
+
+    @Test
+    void replyingToARequestSentInProcessSaysThereIsNowhereToReplyTo() {
+        AtomicReference<CommandProcessor> processor = new AtomicReference<>();
+        processor.set(processor(new HandlerRegistry().registerContextual(Greet.class,
+                (greet, context) -> processor.get().reply(new Hello(Request.newId(), greet.id()), context))));
+        try (CommandProcessor p = processor.get()) {
+            assertThatThrownBy(() -> p.send(new Greet("Ada")))
+                    .isInstanceOf(CourierException.class)
+                    .hasMessageContaining("reply(Hello)")
+                    .hasMessageContaining("did not arrive as a message");
+        }
     }
 
     @Test

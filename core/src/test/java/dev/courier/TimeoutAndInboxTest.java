@@ -21,7 +21,7 @@ class TimeoutAndInboxTest {
     }
 
     /** Blocks until interrupted; never released by the test. */
-    static class StuckHandler implements RequestHandler<Export> {
+    static class StuckHandler implements ContextualHandler<Export> {
         final CountDownLatch neverReleased = new CountDownLatch(1);
         final CountDownLatch interrupted = new CountDownLatch(1);
         final AtomicReference<RequestContext> context = new AtomicReference<>();
@@ -30,8 +30,8 @@ class TimeoutAndInboxTest {
         // Long enough that the timeout's fresh worker thread has surely started it (a loaded machine can take
         // more than 100 ms to schedule it; a task cancelled before it starts is never interrupted).
         @TimeoutPolicy(step = 1, millis = 1000)
-        public void handle(Export request) {
-            context.set(RequestContext.current().orElse(null));
+        public void handle(Export request, RequestContext context) {
+            this.context.set(context);
             try {
                 neverReleased.await();
             } catch (InterruptedException e) {
@@ -52,7 +52,7 @@ class TimeoutAndInboxTest {
                     .hasMessageContaining(export.id().toString())
                     .hasMessageContaining("1000 ms");
             assertThat(handler.interrupted.await(10, TimeUnit.SECONDS)).as("handler interrupted").isTrue();
-            assertThat(handler.context.get()).as("context current on the timeout's thread").isNotNull();
+            assertThat(handler.context.get()).as("the context handed to the timeout's thread").isNotNull();
         }
     }
 

@@ -60,8 +60,9 @@ public final class RabbitMqCallBenchmark {
                 RawRpc rawRpc = new RawRpc(prefix + ".raw")) {
             AtomicReference<CommandProcessor> server = new AtomicReference<>();
             server.set(CommandProcessor.builder()
-                    .handlers(new HandlerRegistry().register(Ask.class,
-                            ask -> server.get().reply(new Answer(Request.newId(), ask.id(), ask.number()))))
+                    .handlers(new HandlerRegistry().registerContextual(Ask.class,
+                            (ask, context) -> server.get().reply(new Answer(Request.newId(), ask.id(), ask.number()),
+                                    context)))
                     .mappers(new MessageMappers().json(Ask.class, topic).reply(Answer.class))
                     .producers(Producers.of(producer)).build());
             Dispatcher dispatcher = Dispatcher.builder().processor(server.get())

@@ -5,12 +5,13 @@ import dev.courier.RequestContext;
 import dev.courier.RequestHandler;
 import dev.courier.pipeline.Chain;
 
-/** The end of a pipeline: calls the handler with the request's context current, then runs the AFTER steps. */
+/** The end of a pipeline: calls the handler with the request and its context, then runs the AFTER steps. */
 final class HandlerInvoker implements Chain {
     private final Class<?> requestType;
     private final String caller;
     private final Chain after;
 
+    /** {@code caller} is the step before the handler, whose hand-over is checked; null when that is the processor. */
     HandlerInvoker(Class<?> requestType, String caller, Chain after) {
         this.requestType = requestType;
         this.caller = caller;
@@ -20,14 +21,10 @@ final class HandlerInvoker implements Chain {
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public void proceed(Request request, RequestContext context) {
-        StepNode.check(request, context, requestType, caller);
-        Contexts.Slot slot = Contexts.slot();
-        RequestContext previous = slot.enter(context);
-        try {
-            ((RequestHandler) context.handler()).handle(request);
-        } finally {
-            slot.leave(previous);
+        if (caller != null) {
+            StepNode.check(request, context, requestType, caller);
         }
+        ((RequestHandler) context.handler()).handle(request, context);
         if (after != null) {
             after.proceed(request, context);
         }

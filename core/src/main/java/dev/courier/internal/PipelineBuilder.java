@@ -1,5 +1,6 @@
 package dev.courier.internal;
 
+import dev.courier.ContextualHandler;
 import dev.courier.HandlerTiming;
 import dev.courier.PipelineConfigurationException;
 import dev.courier.Policies;
@@ -59,38 +60,62 @@ public final class PipelineBuilder {
         List<Declared> before = ordered(declared, HandlerTiming.BEFORE);
         List<Declared> after = ordered(declared, HandlerTiming.AFTER);
 
-        Chain afterChain = after.isEmpty() ? null
-                : link(after, null, handlerType, requestType, "the handler " + where);
-        String lastBefore = before.isEmpty() ? "the processor" : before.get(before.size() - 1).description();
+        Chain afterChain = after.isEmpty() ? null : link(after, null, handlerType, requestType);
+        String lastBefore = before.isEmpty() ? null : before.get(before.size() - 1).description();
         Chain chain = new HandlerInvoker(requestType, lastBefore, afterChain);
-        return link(before, chain, handlerType, requestType, "the processor");
+        return link(before, chain, handlerType, requestType);
     }
 
+    /**
+     * Links {@code steps} (not empty when {@code end} is null) in front of {@code end}, or of a last check of what
+     * the last step passes on. The first link checks nothing: see {@link StepNode}.
+     */
     private Chain link(List<Declared> steps, Chain end, Class<? extends RequestHandler<?>> handlerType,
-            Class<? extends Request> requestType, String firstCaller) {
-        Chain next = end == null ? new EndOfChain(requestType, steps.isEmpty() ? firstCaller
-                : steps.get(steps.size() - 1).description()) : end;
+            Class<? extends Request> requestType) {
+        Chain next = end != null ? end : new EndOfChain(requestType, steps.get(steps.size() - 1).description());
         for (int i = steps.size() - 1; i >= 0; i--) {
             Declared d = steps.get(i);
             HandlerStep step = create(d, handlerType, requestType);
-            String caller = i == 0 ? firstCaller : steps.get(i - 1).description();
+            String caller = i == 0 ? null : steps.get(i - 1).description();
             next = new StepNode(step, next, requestType, caller);
         }
         return next;
     }
 
+    /**
+     * The {@code handle} method whose step annotations count: {@code handle(T, RequestContext)} when the handler
+     * implements it (a {@link ContextualHandler} does), else {@code handle(T)}. Steps on both is an error.
+     */
     private static Method handleMethod(Class<?> handlerType, Class<? extends Request> requestType) {
-        Method found = null;
-        for (Method m : handlerType.getMethods()) {
-            if (m.getName().equals("handle") && m.getParameterCount() == 1 && !m.isBridge()
-                    && m.getParameterTypes()[0].isAssignableFrom(requestType)
-                    && (found == null || found.getParameterTypes()[0].isAssignableFrom(m.getParameterTypes()[0]))) {
-                found = m;
+        Method plain = mostSpecificHandle(handlerType, requestType, false);
+        Method contextual = mostSpecificHandle(handlerType, requestType, true);
+        if (contextual != null && contextual.getDeclaringClass() != RequestHandler.class) {
+            if (plain != null && plain.getDeclaringClass() != ContextualHandler.class
+                    && !declaredSteps(plain, handlerType.getName() + ".handle").isEmpty()) {
+                throw new PipelineConfigurationException(handlerType.getName() + " has step annotations on handle("
+                        + requestType.getSimpleName() + ") but implements handle(" + requestType.getSimpleName()
+                        + ", RequestContext), which the processor calls; put them on that one");
             }
+            return contextual;
         }
-        if (found == null) {
+        if (plain == null) {
             throw new PipelineConfigurationException(handlerType.getName() + " has no public handle("
                     + requestType.getSimpleName() + ") method");
+        }
+        return plain;
+    }
+
+    private static Method mostSpecificHandle(Class<?> handlerType, Class<? extends Request> requestType,
+            boolean withContext) {
+        Method found = null;
+        for (Method m : handlerType.getMethods()) {
+            Class<?>[] parameters = m.getParameterTypes();
+            if (m.getName().equals("handle") && !m.isBridge() && parameters.length == (withContext ? 2 : 1)
+                    && parameters[0].isAssignableFrom(requestType)
+                    && (!withContext || parameters[1] == RequestContext.class)
+                    && (found == null || found.getParameterTypes()[0].isAssignableFrom(parameters[0]))) {
+                found = m;
+            }
         }
         return found;
     }

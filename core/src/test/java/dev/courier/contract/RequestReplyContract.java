@@ -189,13 +189,13 @@ public abstract class RequestReplyContract {
     private CommandProcessor serverAndClient(String topic, int performers) {
         AtomicReference<CommandProcessor> server = new AtomicReference<>();
         CountDownLatch currentGate = gate;
-        HandlerRegistry handlers = new HandlerRegistry().register(Double.class, request -> {
+        HandlerRegistry handlers = new HandlerRegistry().registerContextual(Double.class, (request, context) -> {
             try {
                 currentGate.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            server.get().reply(new Doubled(Request.newId(), request.id(), request.number() * 2));
+            server.get().reply(new Doubled(Request.newId(), request.id(), request.number() * 2), context);
         });
         MessageMappers serverMappers = new MessageMappers().json(Double.class, topic).reply(Doubled.class);
         server.set(track(CommandProcessor.builder().handlers(handlers).mappers(serverMappers)

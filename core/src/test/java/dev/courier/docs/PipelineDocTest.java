@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.Command;
 import dev.courier.CommandProcessor;
+import dev.courier.ContextualHandler;
 import dev.courier.HandlerRegistry;
 import dev.courier.HandlerTiming;
 import dev.courier.Policies;
 import dev.courier.Request;
 import dev.courier.RequestContext;
-import dev.courier.RequestHandler;
 import dev.courier.RequestLogging;
 import dev.courier.UsePolicy;
 import dev.courier.pipeline.HandlerStep;
@@ -70,7 +70,7 @@ class PipelineDocTest {
         }
     }
 
-    public static final class TransferHandler implements RequestHandler<Transfer> {
+    public static final class TransferHandler implements ContextualHandler<Transfer> {
         private final Bank bank;
 
         TransferHandler(Bank bank) {
@@ -81,9 +81,8 @@ class PipelineDocTest {
         @RequestLogging(step = 1)
         @Audited(value = "payments", step = 2)
         @UsePolicy(value = "bank-retry", step = 3)
-        public void handle(Transfer transfer) {
-            String area = RequestContext.current().orElseThrow()
-                    .get("audit.area", String.class).orElse("none");
+        public void handle(Transfer transfer, RequestContext context) {
+            String area = context.get("audit.area", String.class).orElse("none");
             bank.transfer(transfer, area);
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.courier.ChainContractException;
 import dev.courier.Command;
+import dev.courier.ContextualHandler;
 import dev.courier.CommandProcessor;
 import dev.courier.HandlerRegistry;
 import dev.courier.HandlerTiming;
@@ -56,13 +57,13 @@ class CustomStepTest {
         }
     }
 
-    static final class AuditedHandler implements RequestHandler<Transfer> {
+    static final class AuditedHandler implements ContextualHandler<Transfer> {
         final AtomicReference<Optional<String>> area = new AtomicReference<>();
 
         @Override
         @Audited(value = "payments", step = 1)
-        public void handle(Transfer transfer) {
-            area.set(RequestContext.current().flatMap(c -> c.get("audit.area", String.class)));
+        public void handle(Transfer transfer, RequestContext context) {
+            area.set(context.get("audit.area", String.class));
         }
     }
 

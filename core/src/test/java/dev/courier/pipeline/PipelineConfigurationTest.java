@@ -8,6 +8,7 @@ import dev.courier.FallbackPolicy;
 import dev.courier.HandlerRegistry;
 import dev.courier.PipelineConfigurationException;
 import dev.courier.Policies;
+import dev.courier.RequestContext;
 import dev.courier.RequestHandler;
 import dev.courier.RequestLogging;
 import dev.courier.TimeoutPolicy;
@@ -74,6 +75,23 @@ class PipelineConfigurationTest {
         assertBuildFails(new AmbiguousPolicy(), Policies.of(retries, breakers))
                 .hasMessageContaining("@UsePolicy(step 1)")
                 .hasMessageContaining("'both' is both");
+    }
+
+    static final class StepsOnBothHandleMethods implements RequestHandler<Order> {
+        @Override
+        @RequestLogging(step = 1)
+        public void handle(Order order) {}
+
+        @Override
+        public void handle(Order order, RequestContext context) {}
+    }
+
+    @Test
+    void stepsOnHandleWhenTheHandlerImplementsTheContextualHandleFailTheBuild() {
+        assertBuildFails(new StepsOnBothHandleMethods())
+                .hasMessageContaining(StepsOnBothHandleMethods.class.getName())
+                .hasMessageContaining("has step annotations on handle(Order)")
+                .hasMessageContaining("put them on that one");
     }
 
     static final class SharedNumber implements RequestHandler<Order> {

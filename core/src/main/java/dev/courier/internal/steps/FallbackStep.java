@@ -7,7 +7,6 @@ import dev.courier.RejectMessageException;
 import dev.courier.Request;
 import dev.courier.RequestContext;
 import dev.courier.RequestHandler;
-import dev.courier.internal.Contexts;
 import dev.courier.pipeline.Chain;
 import dev.courier.pipeline.HandlerStep;
 import dev.courier.pipeline.StepContext;
@@ -39,13 +38,7 @@ public final class FallbackStep implements HandlerStep {
                 throw e;
             }
             context.put(FallbackPolicy.CAUSE_KEY, e);
-            Contexts.Slot slot = Contexts.slot();
-            RequestContext previous = slot.enter(context);
-            try {
-                ((RequestHandler) context.handler()).fallback(request, e);
-            } finally {
-                slot.leave(previous);
-            }
+            ((RequestHandler) context.handler()).fallback(request, e, context);
         }
     }
 
@@ -54,12 +47,14 @@ public final class FallbackStep implements HandlerStep {
         @Override
         public HandlerStep create(FallbackPolicy annotation, StepContext context) {
             boolean overridden = Arrays.stream(context.handlerType().getMethods())
-                    .filter(m -> m.getName().equals("fallback") && m.getParameterCount() == 2)
+                    .filter(m -> m.getName().equals("fallback")
+                            && (m.getParameterCount() == 2 || m.getParameterCount() == 3))
                     .map(Method::getDeclaringClass)
                     .anyMatch(declaring -> declaring != RequestHandler.class);
             if (!overridden) {
                 throw new PipelineConfigurationException(
-                        "@FallbackPolicy needs the handler to override fallback(request, cause)");
+                        "@FallbackPolicy needs the handler to override fallback(request, cause)"
+                                + " or fallback(request, cause, context)");
             }
             if (!annotation.onFailure() && !annotation.onOpenCircuit()) {
                 throw new PipelineConfigurationException(
