@@ -12,6 +12,7 @@ import dev.courier.message.MessageBody;
 import dev.courier.message.MessageHeader;
 import dev.courier.message.MessageType;
 import dev.courier.spi.DeadLetterReason;
+import dev.courier.spi.MessageProducer;
 import dev.courier.testing.Await;
 import dev.courier.transport.rabbitmq.internal.Connections;
 import java.nio.charset.StandardCharsets;
@@ -400,6 +401,29 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
                 .exchange(missingExchange).topologyMode(TopologyMode.VALIDATE).build()))
                 .isInstanceOf(TopologyException.class).hasMessageContaining(missingExchange);
         assertThat(TestBroker.queues(missingQueue)).isEmpty();
+    }
+
+    @Test
+    void assumeModeUsesATopologyMadeBeforehandAndDeclaresNothingItself() {
+        String topic = fixture.uniqueTopic("assumed");
+        Subscription made = fixture.subscription(topic); // the operator's topology: exchange, queues, bindings
+        String unmade = fixture.prefix() + ".assumed-unmade";
+        try (RabbitMqTransport assuming = RabbitMqTransport.connect(RabbitMqConfig.builder().uri(TestBroker.uri())
+                .exchange(fixture.prefix()).topologyMode(TopologyMode.ASSUME).build());
+                MessageProducer producer = assuming.producer()) {
+            RabbitMqConsumer consumer = assuming.createConsumer(made.channelFactory(assuming));
+            Message sent = message(topic);
+            confirm(producer.send(sent));
+            Message received = receive(consumer);
+            assertThat(received.id()).isEqualTo(sent.id());
+            consumer.acknowledge(received);
+            consumer.close();
+
+            assertThatThrownBy(() -> assuming.createConsumer(Subscription.of(fixture.uniqueTopic("unmade"),
+                    RabbitMqTransportFixture.Ping.class).channel(unmade).channelFactory(assuming)))
+                    .hasMessageContaining(unmade);
+        }
+        assertThat(TestBroker.queues(unmade)).as("ASSUME declares no queue").isEmpty();
     }
 
     @Test
