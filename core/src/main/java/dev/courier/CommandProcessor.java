@@ -163,9 +163,10 @@ public final class CommandProcessor implements AutoCloseable {
 
     /** {@link #post(Request)} for delivery no sooner than {@code delay} from now. */
     public UUID post(Request request, Duration delay) {
-        requireRequest(request, "post");
-        return OutboxSender.await(postAsync(request, delay).toCompletableFuture(), confirmTimeout,
+        Message message = deposit(request, delay, "post");
+        sender.sendAndWait(List.of(message), confirmTimeout,
                 () -> request.getClass().getSimpleName() + " " + request.id());
+        return message.id();
     }
 
     /** {@link #post(Request)} that completes once the broker confirmed; the outbox write happens before it returns. */
@@ -175,11 +176,17 @@ public final class CommandProcessor implements AutoCloseable {
 
     /** {@link #post(Request, Duration)} that completes once the broker confirmed. */
     public CompletionStage<UUID> postAsync(Request request, Duration delay) {
-        requireRequest(request, "postAsync");
+        Message message = deposit(request, delay, "postAsync");
+        return sender.send(List.of(message)).thenApply(ids -> message.id());
+    }
+
+    /** Maps a request to be posted and stores it in the outbox, in a transaction of the outbox's own. */
+    private Message deposit(Request request, Duration delay, String operation) {
+        requireRequest(request, operation);
         Objects.requireNonNull(delay, "delay");
         Message message = mappers.toMessage(request, delay, clock);
         outbox.add(List.of(message), OutboxTransaction.NONE);
-        return sender.send(List.of(message)).thenApply(ids -> message.id());
+        return message;
     }
 
     /** Stores a request in the outbox, in a transaction of the outbox's own, without sending it. */
@@ -221,13 +228,13 @@ public final class CommandProcessor implements AutoCloseable {
         for (UUID id : ids) {
             messages.add(stored(id, "clearOutbox"));
         }
-        OutboxSender.await(sender.send(messages), confirmTimeout, () -> messages.size() + " message(s)");
+        sender.sendAndWait(messages, confirmTimeout, () -> messages.size() + " message(s)");
     }
 
     /** Sends a stored message again, dispatched or not, for example after a consumer lost it. */
     public void repost(UUID id) {
         Message message = stored(id, "repost");
-        OutboxSender.await(sender.send(List.of(message)), confirmTimeout, () -> "message " + id);
+        sender.sendAndWait(List.of(message), confirmTimeout, () -> "message " + id);
     }
 
     private Message stored(UUID id, String operation) {
@@ -407,7 +414,7 @@ public final class CommandProcessor implements AutoCloseable {
         message = message.withHeader(message.header().toBuilder().replyTo(listener.address()).bag(bag).build());
         outbox.add(List.of(message), OutboxTransaction.NONE);
         UUID id = message.id();
-        OutboxSender.await(sender.send(List.of(message)), confirmTimeout, () -> "message " + id);
+        sender.sendAndWait(List.of(message), confirmTimeout, () -> "message " + id);
         return id;
     }
 

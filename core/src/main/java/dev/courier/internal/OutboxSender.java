@@ -61,24 +61,22 @@ public final class OutboxSender {
     }
 
     private CompletableFuture<List<UUID>> sendTopic(String topic, List<Message> messages) {
-        MessageProducer producer = producers.forTopic(topic);
-        List<UUID> ids = messages.size() == 1 ? List.of(messages.get(0).id())
-                : messages.stream().map(Message::id).toList();
-        if (producer == null) {
-            return CompletableFuture.failedFuture(new ProducerException("No producer for topic '" + topic
-                    + "'; messages " + ids + " stay outstanding in the outbox"));
+        List<UUID> ids = ids(messages);
+        MessageProducer producer;
+        try {
+            producer = producer(topic, ids);
+        } catch (ProducerException e) {
+            return CompletableFuture.failedFuture(e);
         }
         CompletableFuture<Void> sent;
         try {
-            sent = messages.size() == 1 ? producer.send(messages.get(0)) : producer.sendBatch(messages);
+            sent = send(producer, messages);
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
         BiFunction<Void, Throwable, List<UUID>> settle = (ok, failure) -> {
             if (failure != null) {
-                Throwable cause = unwrap(failure);
-                throw new CompletionException(new ProducerException("Sending " + ids.size() + " message(s) on topic '"
-                        + topic + "' failed (they stay outstanding in the outbox): " + cause.getMessage(), cause));
+                throw new CompletionException(failed(topic, ids, unwrap(failure)));
             }
             outbox.markDispatched(ids, clock.instant());
             return ids;
@@ -89,6 +87,90 @@ public final class OutboxSender {
     }
 
     /**
+     * Sends, waits up to {@code timeout} for the broker's confirm and marks the messages dispatched on this thread,
+     * which waits anyway: no hand-off to the executor and back, and no futures beyond the producer's own. A confirm
+     * that comes after the timeout is still marked, on the executor. What {@code post}, {@code clearOutbox} and
+     * {@code repost} use; {@code what} names the messages in a timeout's error.
+     */
+    public List<UUID> sendAndWait(List<Message> messages, Duration timeout, Supplier<String> what) {
+        if (messages.isEmpty()) {
+            return List.of();
+        }
+        String topic = messages.get(0).topic();
+        for (Message message : messages) {
+            if (!message.topic().equals(topic)) {
+                return await(send(messages), timeout, what);
+            }
+        }
+        List<UUID> ids = ids(messages);
+        MessageProducer producer = producer(topic, ids);
+        CompletableFuture<Void> sent;
+        try {
+            sent = send(producer, messages);
+        } catch (RuntimeException e) {
+            throw failed(topic, ids, e);
+        }
+        try {
+            if (sent.isDone()) {
+                sent.join();
+            } else {
+                sent.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        } catch (CompletionException | ExecutionException e) {
+            throw failed(topic, ids, unwrap(e));
+        } catch (TimeoutException e) {
+            markWhenConfirmed(sent, ids);
+            throw notConfirmed(what, timeout);
+        } catch (InterruptedException e) {
+            markWhenConfirmed(sent, ids);
+            Thread.currentThread().interrupt();
+            throw interrupted(what, e);
+        }
+        outbox.markDispatched(ids, clock.instant());
+        return ids;
+    }
+
+    /** A confirm that comes after the caller stopped waiting still marks the messages, on the executor. */
+    private void markWhenConfirmed(CompletableFuture<Void> sent, List<UUID> ids) {
+        sent.whenCompleteAsync((ok, failure) -> {
+            if (failure == null) {
+                outbox.markDispatched(ids, clock.instant());
+            }
+        }, executor);
+    }
+
+    private MessageProducer producer(String topic, List<UUID> ids) {
+        MessageProducer producer = producers.forTopic(topic);
+        if (producer == null) {
+            throw new ProducerException("No producer for topic '" + topic + "'; messages " + ids
+                    + " stay outstanding in the outbox");
+        }
+        return producer;
+    }
+
+    private static CompletableFuture<Void> send(MessageProducer producer, List<Message> messages) {
+        return messages.size() == 1 ? producer.send(messages.get(0)) : producer.sendBatch(messages);
+    }
+
+    private static List<UUID> ids(List<Message> messages) {
+        return messages.size() == 1 ? List.of(messages.get(0).id()) : messages.stream().map(Message::id).toList();
+    }
+
+    private static ProducerException failed(String topic, List<UUID> ids, Throwable cause) {
+        return new ProducerException("Sending " + ids.size() + " message(s) on topic '" + topic + "' failed (they stay"
+                + " outstanding in the outbox): " + cause.getMessage(), cause);
+    }
+
+    private static ProducerException notConfirmed(Supplier<String> what, Duration timeout) {
+        return new ProducerException(what.get() + " was not confirmed within " + timeout.toMillis()
+                + " ms; it stays outstanding in the outbox for the sweeper");
+    }
+
+    private static ProducerException interrupted(Supplier<String> what, InterruptedException e) {
+        return new ProducerException("Interrupted waiting for " + what.get() + " to be confirmed", e);
+    }
+
+    /**
      * Waits for {@code future}, turning a timeout or failure into an exception that says what is outstanding
      * ({@code what}, only made when needed: this is on every post's path).
      */
@@ -96,13 +178,12 @@ public final class OutboxSender {
         try {
             return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw new ProducerException(what.get() + " was not confirmed within " + timeout.toMillis()
-                    + " ms; it stays outstanding in the outbox for the sweeper");
+            throw notConfirmed(what, timeout);
         } catch (ExecutionException e) {
             throw Sneaky.rethrow(unwrap(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ProducerException("Interrupted waiting for " + what.get() + " to be confirmed", e);
+            throw interrupted(what, e);
         }
     }
 
