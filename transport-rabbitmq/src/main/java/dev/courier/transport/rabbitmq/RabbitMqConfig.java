@@ -31,6 +31,7 @@ public final class RabbitMqConfig {
     private final Map<String, QueueType> queueTypes;
     private final int maxBodySize;
     private final int confirmWindow;
+    private final int publishChannels;
     private final Duration confirmTimeout;
     private final Duration recoveryInterval;
     private final Duration connectionTimeout;
@@ -46,6 +47,7 @@ public final class RabbitMqConfig {
         this.queueTypes = Map.copyOf(b.queueTypes);
         this.maxBodySize = b.maxBodySize;
         this.confirmWindow = b.confirmWindow;
+        this.publishChannels = b.publishChannels;
         this.confirmTimeout = b.confirmTimeout;
         this.recoveryInterval = b.recoveryInterval;
         this.connectionTimeout = b.connectionTimeout;
@@ -73,6 +75,7 @@ public final class RabbitMqConfig {
     public TopologyMode topologyMode() { return topologyMode; }
     public int maxBodySize() { return maxBodySize; }
     public int confirmWindow() { return confirmWindow; }
+    public int publishChannels() { return publishChannels; }
     public Duration confirmTimeout() { return confirmTimeout; }
     public Duration recoveryInterval() { return recoveryInterval; }
     public Duration connectionTimeout() { return connectionTimeout; }
@@ -88,7 +91,8 @@ public final class RabbitMqConfig {
     public String toString() {
         return "RabbitMqConfig[address=" + address + ", exchange=" + exchange + ", topology=" + topologyMode
                 + ", queueType=" + defaultQueueType + (queueTypes.isEmpty() ? "" : " " + queueTypes)
-                + ", maxBodySize=" + maxBodySize + ", confirmWindow=" + confirmWindow + ", confirmTimeout="
+                + ", maxBodySize=" + maxBodySize + ", confirmWindow=" + confirmWindow + ", publishChannels=" + publishChannels
+                + ", confirmTimeout="
                 + confirmTimeout + ", recoveryInterval=" + recoveryInterval + "]";
     }
 
@@ -102,6 +106,7 @@ public final class RabbitMqConfig {
         private final Map<String, QueueType> queueTypes = new HashMap<>();
         private int maxBodySize = DEFAULT_MAX_BODY_SIZE;
         private int confirmWindow = 1000;
+        private int publishChannels = 8;
         private Duration confirmTimeout = Duration.ofSeconds(30);
         private Duration recoveryInterval = Duration.ofSeconds(2);
         private Duration connectionTimeout = Duration.ofSeconds(10);
@@ -169,6 +174,19 @@ public final class RabbitMqConfig {
                         + messages);
             }
             this.confirmWindow = messages;
+            return this;
+        }
+
+        /**
+         * How many confirm-mode channels a producer publishes on at most (default 8). Each thread that sends gets a
+         * channel of its own, up to this many; later threads share them (an AMQP channel is not thread-safe, so a
+         * shared one is taken in turn). The confirm window is the producer's, across its channels.
+         */
+        public Builder publishChannels(int channels) {
+            if (channels < 1 || channels > 1024) {
+                throw new IllegalArgumentException("publishChannels must be between 1 and 1024 but was " + channels);
+            }
+            this.publishChannels = channels;
             return this;
         }
 

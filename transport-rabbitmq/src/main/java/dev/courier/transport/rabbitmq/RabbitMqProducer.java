@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,27 +30,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes persistent, {@code mandatory} messages on one channel in confirm mode. Confirms are handled
+ * Publishes persistent, {@code mandatory} messages on confirm-mode channels, one per sending thread up to
+ * {@link RabbitMqConfig#publishChannels()} (then threads share them, each channel under its own lock: an AMQP channel
+ * is not thread-safe). Confirms are handled
  * asynchronously: up to {@link RabbitMqConfig#confirmWindow()} messages may wait for theirs, and a send beyond that
- * waits for room. A send's future completes on the broker's ack, and fails on a nack, a return (unroutable), a lost
- * connection, or after {@link RabbitMqConfig#confirmTimeout()}.
+ * waits for room; the window is the producer's, across its channels. A send's future completes on the broker's ack,
+ * and fails on a nack, a return (unroutable), a lost connection, or after {@link RabbitMqConfig#confirmTimeout()}.
  *
  * <p>{@link #sendUnconfirmed} publishes on a second channel, opened on first use, that is not in confirm mode: the
  * broker sends no confirm and the client's connection thread has none to handle.
  *
- * <p>Thread-safe: an AMQP channel is not, so publishing takes a lock around the channel. For more throughput than
- * one channel gives, make several producers (each has a channel of its own).
+ * <p>Thread-safe. A thread keeps the channel it was given, so its messages are published, and confirmed, in the
+ * order it sent them.
  */
 public final class RabbitMqProducer implements MessageProducer {
     private static final Logger LOG = LoggerFactory.getLogger(RabbitMqProducer.class);
 
     private final Connection connection;
-    private final Channel channel;
     private final Topology topology;
     private final RabbitMqConfig config;
     private final Semaphore window;
-    private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
-    private final ReentrantLock lock = new ReentrantLock();
+    /** Every publishing channel opened, oldest first; at most {@link RabbitMqConfig#publishChannels()}. */
+    private final List<Lane> lanes = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<Lane> laneOfThread = new ThreadLocal<>();
+    private final ReentrantLock lanesLock = new ReentrantLock();
+    /** How many threads were given a lane; guarded by {@link #lanesLock}. */
+    private int threadsServed;
     private final ReentrantLock unconfirmedLock = new ReentrantLock();
     private Channel unconfirmed;
     private final ScheduledExecutorService expiry;
@@ -62,15 +68,10 @@ public final class RabbitMqProducer implements MessageProducer {
         this.window = new Semaphore(config.confirmWindow());
         topology.declareExchanges(connection);
         try {
-            this.channel = connection.createChannel();
-            channel.confirmSelect();
+            lanes.add(new Lane(connection.createChannel())); // the first, so that a broker problem shows here
         } catch (IOException e) {
             throw new ProducerException("Cannot open a publishing channel on " + config.address(), e);
         }
-        channel.addConfirmListener((tag, multiple) -> settle(tag, multiple, false),
-                (tag, multiple) -> settle(tag, multiple, true));
-        channel.addReturnListener(this::returned);
-        channel.addShutdownListener(this::lost);
         long period = Math.max(50, Math.min(1000, config.confirmTimeout().toMillis() / 4));
         expiry = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("courier-rabbitmq-confirm-expiry"));
         expiry.scheduleWithFixedDelay(this::expire, period, period, TimeUnit.MILLISECONDS);
@@ -168,79 +169,53 @@ public final class RabbitMqProducer implements MessageProducer {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(failure("interrupted waiting for the confirm window", message, e));
         }
-        Pending entry;
-        lock.lock();
+        Lane lane;
         try {
-            entry = new Pending(channel.getNextPublishSeqNo(), message);
-            pending.put(entry.seq, entry);
-            try {
-                channel.basicPublish(exchange, message.topic(), true, properties, message.body().unsafeBytes());
-            } catch (IOException | RuntimeException e) {
-                pending.remove(entry.seq, entry);
-                entry.fail(failure("the channel is not open (RabbitMQ unreachable?)", message, e));
-                return entry.future;
-            }
-        } finally {
-            lock.unlock();
+            lane = lane();
+        } catch (IOException | RuntimeException e) {
+            window.release();
+            return CompletableFuture.failedFuture(failure("cannot open a publishing channel", message, e));
         }
-        return entry.future;
+        return lane.publish(exchange, properties, message);
+    }
+
+    /**
+     * This thread's lane: the one it was given before, else the next one not yet given to a thread, else a new one
+     * while there are fewer than {@link RabbitMqConfig#publishChannels()}, else one shared in turn.
+     */
+    private Lane lane() throws IOException {
+        Lane lane = laneOfThread.get();
+        if (lane != null) {
+            return lane;
+        }
+        lanesLock.lock();
+        try {
+            if (threadsServed < lanes.size()) {
+                lane = lanes.get(threadsServed);
+            } else if (lanes.size() < config.publishChannels()) {
+                lane = new Lane(connection.createChannel());
+                lanes.add(lane);
+            } else {
+                lane = lanes.get(threadsServed % lanes.size());
+            }
+            threadsServed++;
+        } finally {
+            lanesLock.unlock();
+        }
+        laneOfThread.set(lane);
+        return lane;
+    }
+
+    /** How many publishing channels this producer has opened. */
+    int publishingChannels() {
+        return lanes.size();
     }
 
     /** Fails entries older than the confirm timeout; runs every few hundred milliseconds. */
     private void expire() {
         long now = System.nanoTime();
-        for (Pending entry : pending.values()) {
-            if (now - entry.sentAt < config.confirmTimeout().toNanos()) {
-                return;
-            }
-            if (pending.remove(entry.seq, entry)) {
-                entry.fail(failure("no confirm within " + config.confirmTimeout(), entry.message, null));
-            }
-        }
-    }
-
-    private void settle(long seq, boolean multiple, boolean nack) {
-        Map<Long, Pending> settled = multiple ? pending.headMap(seq, true) : null;
-        if (settled == null) {
-            Pending entry = pending.remove(seq);
-            if (entry != null) {
-                entry.settle(nack);
-            }
-            return;
-        }
-        for (Long key : settled.keySet()) {
-            Pending entry = pending.remove(key);
-            if (entry != null) {
-                entry.settle(nack);
-            }
-        }
-    }
-
-    /** A return comes before the ack of the same message: mark the oldest matching entry still unmarked. */
-    private void returned(Return r) {
-        String id = r.getProperties().getMessageId();
-        for (Pending entry : pending.values()) {
-            if (entry.returnText == null && entry.message.id().toString().equals(id)
-                    && entry.message.topic().equals(r.getRoutingKey())) {
-                entry.returnText = r.getReplyCode() + " " + r.getReplyText();
-                LOG.warn("Message {} on topic '{}' was returned unroutable by exchange '{}'", id,
-                        r.getRoutingKey(), r.getExchange());
-                return;
-            }
-        }
-    }
-
-    private void lost(ShutdownSignalException cause) {
-        if (pending.isEmpty()) {
-            return;
-        }
-        LOG.warn("Publishing channel closed with {} messages unconfirmed: {}", pending.size(), cause.getMessage());
-        for (Long key : pending.keySet()) {
-            Pending entry = pending.remove(key);
-            if (entry != null) {
-                entry.fail(failure("the connection was lost before the broker confirmed it (it may or may not "
-                        + "have arrived)", entry.message, cause));
-            }
+        for (Lane lane : lanes) {
+            lane.expire(now);
         }
     }
 
@@ -254,19 +229,10 @@ public final class RabbitMqProducer implements MessageProducer {
     public void close() {
         closed = true;
         long deadline = System.nanoTime() + config.confirmTimeout().toNanos();
-        while (!pending.isEmpty() && System.nanoTime() < deadline && channel.isOpen()) {
-            try {
-                channel.waitForConfirms(100);
-            } catch (TimeoutException e) {
-                // keep waiting until the deadline
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (RuntimeException e) {
-                break;
-            }
+        for (Lane lane : lanes) {
+            lane.awaitConfirms(deadline);
+            closeQuietly(lane.channel);
         }
-        closeQuietly(channel);
         unconfirmedLock.lock();
         try {
             if (unconfirmed != null) {
@@ -276,7 +242,10 @@ public final class RabbitMqProducer implements MessageProducer {
             unconfirmedLock.unlock();
         }
         expiry.shutdownNow();
-        lost(new ShutdownSignalException(false, true, null, "producer closed"));
+        ShutdownSignalException closing = new ShutdownSignalException(false, true, null, "producer closed");
+        for (Lane lane : lanes) {
+            lane.lost(closing);
+        }
     }
 
     private static void closeQuietly(Channel channel) {
@@ -291,8 +260,116 @@ public final class RabbitMqProducer implements MessageProducer {
 
     @Override
     public String toString() {
-        return "RabbitMqProducer[" + config.address() + ", exchange=" + topology.exchange() + ", unconfirmed="
-                + pending.size() + "]";
+        return "RabbitMqProducer[" + config.address() + ", exchange=" + topology.exchange() + ", channels="
+                + lanes.size() + ", unconfirmed=" + lanes.stream().mapToInt(l -> l.pending.size()).sum() + "]";
+    }
+
+    /** One confirm-mode channel, with the messages published on it that wait for their confirms. */
+    private final class Lane {
+        final Channel channel;
+        final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
+        final ReentrantLock lock = new ReentrantLock();
+
+        Lane(Channel channel) throws IOException {
+            this.channel = channel;
+            channel.confirmSelect();
+            channel.addConfirmListener((tag, multiple) -> settle(tag, multiple, false),
+                    (tag, multiple) -> settle(tag, multiple, true));
+            channel.addReturnListener(this::returned);
+            channel.addShutdownListener(this::lost);
+        }
+
+        /** Publishes with a window slot already taken, which the returned future's entry releases. */
+        CompletableFuture<Void> publish(String exchange, AMQP.BasicProperties properties, Message message) {
+            Pending entry;
+            lock.lock();
+            try {
+                entry = new Pending(channel.getNextPublishSeqNo(), message);
+                pending.put(entry.seq, entry);
+                try {
+                    channel.basicPublish(exchange, message.topic(), true, properties, message.body().unsafeBytes());
+                } catch (IOException | RuntimeException e) {
+                    pending.remove(entry.seq, entry);
+                    entry.fail(failure("the channel is not open (RabbitMQ unreachable?)", message, e));
+                }
+            } finally {
+                lock.unlock();
+            }
+            return entry.future;
+        }
+
+        void expire(long now) {
+            for (Pending entry : pending.values()) {
+                if (now - entry.sentAt < config.confirmTimeout().toNanos()) {
+                    return;
+                }
+                if (pending.remove(entry.seq, entry)) {
+                    entry.fail(failure("no confirm within " + config.confirmTimeout(), entry.message, null));
+                }
+            }
+        }
+
+        private void settle(long seq, boolean multiple, boolean nack) {
+            Map<Long, Pending> settled = multiple ? pending.headMap(seq, true) : null;
+            if (settled == null) {
+                Pending entry = pending.remove(seq);
+                if (entry != null) {
+                    entry.settle(nack);
+                }
+                return;
+            }
+            for (Long key : settled.keySet()) {
+                Pending entry = pending.remove(key);
+                if (entry != null) {
+                    entry.settle(nack);
+                }
+            }
+        }
+
+        /** A return comes before the ack of the same message: mark the oldest matching entry still unmarked. */
+        private void returned(Return r) {
+            String id = r.getProperties().getMessageId();
+            for (Pending entry : pending.values()) {
+                if (entry.returnText == null && entry.message.id().toString().equals(id)
+                        && entry.message.topic().equals(r.getRoutingKey())) {
+                    entry.returnText = r.getReplyCode() + " " + r.getReplyText();
+                    LOG.warn("Message {} on topic '{}' was returned unroutable by exchange '{}'", id,
+                            r.getRoutingKey(), r.getExchange());
+                    return;
+                }
+            }
+        }
+
+        void lost(ShutdownSignalException cause) {
+            if (pending.isEmpty()) {
+                return;
+            }
+            LOG.warn("Publishing channel closed with {} messages unconfirmed: {}", pending.size(),
+                    cause.getMessage());
+            for (Long key : pending.keySet()) {
+                Pending entry = pending.remove(key);
+                if (entry != null) {
+                    entry.fail(failure("the connection was lost before the broker confirmed it (it may or may not "
+                            + "have arrived)", entry.message, cause));
+                }
+            }
+        }
+
+        /** Waits until nothing published here waits for a confirm, the channel closes, or {@code deadline}. */
+        void awaitConfirms(long deadline) {
+            while (!pending.isEmpty() && System.nanoTime() < deadline && channel.isOpen()) {
+                try {
+                    channel.waitForConfirms(100);
+                } catch (TimeoutException e) {
+                    // keep waiting until the deadline
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (RuntimeException e) {
+                    return;
+                }
+            }
+        }
     }
 
     /** One published message waiting for its confirm; releases its window slot exactly once. */

@@ -27,7 +27,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -424,6 +428,51 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
                     .hasMessageContaining(unmade);
         }
         assertThat(TestBroker.queues(unmade)).as("ASSUME declares no queue").isEmpty();
+    }
+
+    @Test
+    void eachSendingThreadPublishesOnAChannelOfItsOwnUpToTheConfiguredNumber() throws Exception {
+        String topic = fixture.uniqueTopic("lanes");
+        Subscription subscription = fixture.subscription(topic);
+        int threads = 5;
+        int each = 200;
+        Set<UUID> sent = ConcurrentHashMap.newKeySet();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (RabbitMqTransport transport = RabbitMqTransport.connect(RabbitMqConfig.builder().uri(TestBroker.uri())
+                .exchange(fixture.prefix()).publishChannels(3).build());
+                RabbitMqProducer producer = transport.producer()) {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> senders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                senders.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < each; i++) {
+                        Message message = message(topic);
+                        confirm(producer.send(message));
+                        sent.add(message.id());
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> sender : senders) {
+                sender.get(60, TimeUnit.SECONDS);
+            }
+            assertThat(producer.publishingChannels()).as("one channel per thread, at most 3").isEqualTo(3);
+        } finally {
+            pool.shutdownNow();
+        }
+        RabbitMqConsumer consumer = fixture.consumer(subscription);
+        Set<UUID> received = new HashSet<>();
+        Await.until(WAIT, "every message received", () -> {
+            Message message = consumer.receive(Duration.ofMillis(100));
+            if (message != null) {
+                assertThat(received.add(message.id())).as("received once: %s", message.id()).isTrue();
+                consumer.acknowledge(message);
+            }
+            return received.size() == threads * each;
+        });
+        assertThat(received).isEqualTo(sent);
     }
 
     @Test
