@@ -6,12 +6,21 @@ import dev.courier.spi.MessageConsumer;
 import dev.courier.transport.inmemory.internal.ChannelQueue;
 import dev.courier.transport.inmemory.internal.Receipt;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Objects;
 
-/** Reads one channel of an {@link InMemoryBroker} for one message pump. */
+/**
+ * Reads one channel of an {@link InMemoryBroker} for one message pump. It takes up to {@value #BATCH} due messages
+ * at a time (within the prefetch) and hands them out one by one, as a broker client does with prefetched deliveries;
+ * like those, they count as unsettled on this consumer and go back to the channel when it closes.
+ */
 final class InMemoryConsumer implements MessageConsumer {
+    static final int BATCH = 16;
+
     private final ChannelQueue channel;
     private final ChannelQueue.Reader reader;
+    /** Taken but not yet handed out; used by the one thread that receives (and closes). */
+    private final ArrayDeque<Message> taken = new ArrayDeque<>();
 
     InMemoryConsumer(ChannelQueue channel, int prefetch) {
         this.channel = channel;
@@ -21,7 +30,8 @@ final class InMemoryConsumer implements MessageConsumer {
     @Override
     public Message receive(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        return channel.take(reader, timeout);
+        Message next = taken.pollFirst();
+        return next != null ? next : channel.take(reader, timeout, taken, BATCH);
     }
 
     @Override
@@ -47,6 +57,7 @@ final class InMemoryConsumer implements MessageConsumer {
 
     @Override
     public void close() {
+        taken.clear(); // still unsettled on the reader: closing it returns them to the channel, in order
         channel.close(reader);
     }
 

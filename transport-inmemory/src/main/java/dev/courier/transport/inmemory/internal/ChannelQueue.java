@@ -11,11 +11,16 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -24,9 +29,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One channel: a FIFO of ready messages, the delayed ones ordered by due time, the ones in flight by delivery tag,
- * and the dead letters. One lock guards it all; one condition wakes receivers and test-support waiters whenever
- * something changes (a message arrives or is settled, a reader closes, the manual clock moves). Settled messages
- * are dropped at once; dead letters are kept up to a limit, oldest dropped first.
+ * and the dead letters. One lock guards it all but the two busiest steps, which take it only when someone waits: a
+ * sender adding a message that is due now, and a receiver acknowledging one (so a sender never parks behind a busy
+ * receiver, which is what a post through this transport used to spend its time on). One condition wakes receivers
+ * and test-support waiters whenever something changes (a message arrives or is settled, a reader closes, the manual
+ * clock moves). Settled messages are dropped at once; dead letters are kept up to a limit, oldest dropped first.
  */
 public final class ChannelQueue {
     private static final Logger log = LoggerFactory.getLogger(ChannelQueue.class);
@@ -40,13 +47,19 @@ public final class ChannelQueue {
     private final int deadLetterLimit;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<Entry> ready = new ArrayDeque<>();
+    /** Due messages, oldest first. Senders add without the lock; everything else reads and writes it under it. */
+    private final ConcurrentLinkedDeque<Entry> ready = new ConcurrentLinkedDeque<>();
     private final PriorityQueue<Entry> delayed = new PriorityQueue<>(BY_DUE_TIME);
-    private final Map<Long, Entry> inFlight = new HashMap<>();
+    /** In flight by delivery tag; concurrent, so that an acknowledgement needs no lock (see {@link #acknowledge}). */
+    private final ConcurrentHashMap<Long, Entry> inFlight = new ConcurrentHashMap<>();
     private final ArrayDeque<DeadLetter> deadLetters = new ArrayDeque<>();
-    private long nextSequence;
+    private final AtomicLong nextSequence = new AtomicLong();
     private long nextTag;
-    private long acknowledged;
+    private final AtomicLong acknowledged = new AtomicLong();
+    /** Threads inside {@link #take} or a test-support wait; written under the lock, read by acknowledgements. */
+    private volatile int waiters;
+    /** Set by a receiver about to park for lack of ready messages; taken by the sender that then wakes it. */
+    private final AtomicBoolean armed = new AtomicBoolean();
     private long deadLettered;
 
     public ChannelQueue(String name, String topic, Clock clock, int deadLetterLimit) {
@@ -66,13 +79,20 @@ public final class ChannelQueue {
 
     /** Adds a copy of {@code message}, due after its header's delay, with the handled count at zero. */
     public void enqueue(Message message) {
+        Duration delay = message.header().delay();
+        Entry entry = new Entry(message, nextSequence.getAndIncrement(), clock.instant().plus(delay));
+        if (delay.isZero()) {
+            // No lock: a sender never waits for a receiver that holds it. A receiver about to park arms the
+            // flag and then looks at the ready queue once more, so either it sees this entry or this sees the flag;
+            // the one sender that takes the flag wakes it, and the rest of a burst need not.
+            ready.offerLast(entry);
+            if (!armed.get() || !armed.getAndSet(false)) {
+                return;
+            }
+        }
         lock.lock();
         try {
-            Duration delay = message.header().delay();
-            Entry entry = new Entry(message, nextSequence++, clock.instant().plus(delay));
-            if (delay.isZero()) {
-                ready.addLast(entry);
-            } else {
+            if (!delay.isZero()) {
                 delayed.add(entry);
             }
             changed.signalAll();
@@ -92,16 +112,30 @@ public final class ChannelQueue {
      * interrupt flag stays set).
      */
     public Message take(Reader reader, Duration timeout) {
+        return take(reader, timeout, null, 1);
+    }
+
+    /**
+     * {@link #take(Reader, Duration)} that hands over up to {@code max} due messages at once, within the reader's
+     * prefetch: the first is returned, the others are appended to {@code more}, in channel order. They are all
+     * unsettled on the reader from then on, as a broker's prefetched deliveries are; closing the reader returns them.
+     */
+    public Message take(Reader reader, Duration timeout, Deque<Message> more, int max) {
         long deadline = System.nanoTime() + saturatedNanos(timeout);
         lock.lock();
+        waiters++; // before anything is checked: an arrival or acknowledgement that comes after this wakes us
         try {
             if (reader.closed) {
                 throw new InMemoryBrokerException("The consumer of channel '" + name + "' is closed");
             }
             while (true) {
                 promoteDue();
-                if (!reader.closed && reader.unsettled < reader.prefetch && !ready.isEmpty()) {
-                    return handOver(ready.pollFirst(), reader);
+                if (!reader.closed && reader.unsettled.get() < reader.prefetch && !ready.isEmpty()) {
+                    Message first = handOver(ready.pollFirst(), reader);
+                    for (int i = 1; i < max && reader.unsettled.get() < reader.prefetch && !ready.isEmpty(); i++) {
+                        more.addLast(handOver(ready.pollFirst(), reader));
+                    }
+                    return first;
                 }
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0 || reader.closed) {
@@ -110,25 +144,35 @@ public final class ChannelQueue {
                 if (!delayed.isEmpty()) {
                     remaining = Math.min(remaining, nanosUntil(delayed.peek().dueAt));
                 }
+                armed.set(true);
+                if (!ready.isEmpty() && reader.unsettled.get() < reader.prefetch) {
+                    continue; // arrived between the look above and the arming
+                }
                 changed.awaitNanos(remaining);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
         } finally {
+            waiters--;
             lock.unlock();
         }
     }
 
-    /** Forgets the message: it is done. */
+    /**
+     * Forgets the message: it is done. Takes no lock unless someone waits (a receiver, perhaps held back by its
+     * prefetch, or a test-support wait), so a busy pump's acknowledgements do not contend with the senders.
+     */
     public void acknowledge(Reader reader, long tag) {
-        lock.lock();
-        try {
-            settle(reader, tag, "acknowledge");
-            acknowledged++;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+        settle(reader, tag, "acknowledge");
+        acknowledged.incrementAndGet();
+        if (waiters > 0) {
+            lock.lock();
+            try {
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -191,7 +235,7 @@ public final class ChannelQueue {
                 entry.owner = null;
                 ready.addFirst(entry);
             }
-            reader.unsettled = 0;
+            reader.unsettled.set(0);
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -210,7 +254,7 @@ public final class ChannelQueue {
 
     /** Waits up to {@code timeout} until at least {@code count} messages were acknowledged; false on timeout. */
     public boolean awaitAcknowledged(long count, Duration timeout) {
-        return awaitAtLeast(count, timeout, () -> acknowledged);
+        return awaitAtLeast(count, timeout, acknowledged::get);
     }
 
     /** Waits up to {@code timeout} until at least {@code count} messages were dead-lettered; false on timeout. */
@@ -222,7 +266,7 @@ public final class ChannelQueue {
         lock.lock();
         try {
             promoteDue();
-            return new ChannelStats(name, topic, ready.size(), delayed.size(), inFlight.size(), acknowledged,
+            return new ChannelStats(name, topic, ready.size(), delayed.size(), inFlight.size(), acknowledged.get(),
                     deadLettered);
         } finally {
             lock.unlock();
@@ -242,6 +286,7 @@ public final class ChannelQueue {
     private boolean awaitAtLeast(long count, Duration timeout, LongSupplier counter) {
         long deadline = System.nanoTime() + saturatedNanos(timeout);
         lock.lock();
+        waiters++;
         try {
             while (counter.getAsLong() < count) {
                 long remaining = deadline - System.nanoTime();
@@ -255,6 +300,7 @@ public final class ChannelQueue {
             Thread.currentThread().interrupt();
             return false;
         } finally {
+            waiters--;
             lock.unlock();
         }
     }
@@ -263,20 +309,20 @@ public final class ChannelQueue {
         entry.tag = ++nextTag;
         entry.owner = reader;
         inFlight.put(entry.tag, entry);
-        reader.unsettled++;
+        reader.unsettled.incrementAndGet();
         return entry.delivered().withReceipt(new Receipt(this, entry.tag));
     }
 
+    /** Takes the message off the reader; safe without the lock (the map removal decides between two settles). */
     private Entry settle(Reader reader, long tag, String action) {
         Entry entry = inFlight.get(tag);
-        if (entry == null || entry.owner != reader) {
+        if (entry == null || entry.owner != reader || !inFlight.remove(tag, entry)) {
             throw new InMemoryBrokerException("Cannot " + action + " delivery " + tag + " on channel '" + name
                     + "': it is not unsettled on this consumer (already settled, received by another consumer, or "
                     + "returned to the channel when the consumer closed)");
         }
-        inFlight.remove(tag);
         entry.owner = null;
-        reader.unsettled--;
+        reader.unsettled.decrementAndGet();
         return entry;
     }
 
@@ -305,7 +351,7 @@ public final class ChannelQueue {
     /** One consumer's view of the channel: how many messages it holds unsettled, and whether it is closed. */
     public static final class Reader {
         private final int prefetch;
-        private int unsettled;
+        private final AtomicInteger unsettled = new AtomicInteger();
         private boolean closed;
 
         private Reader(int prefetch) {

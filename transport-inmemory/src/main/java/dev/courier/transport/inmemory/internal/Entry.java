@@ -13,7 +13,7 @@ final class Entry {
     int handledCount;
     Instant dueAt;
     long tag;
-    ChannelQueue.Reader owner;
+    volatile ChannelQueue.Reader owner;
 
     Entry(Message message, long sequence, Instant dueAt) {
         this.message = message;
