@@ -36,7 +36,7 @@ final class InMemoryConsumer implements MessageConsumer {
 
     @Override
     public void acknowledge(Message message) {
-        channel.acknowledge(reader, tagOf(message));
+        channel.acknowledge(reader, receiptOf(message));
     }
 
     @Override
@@ -46,13 +46,13 @@ final class InMemoryConsumer implements MessageConsumer {
             throw new IllegalArgumentException("requeue delay must not be negative but was " + delay
                     + " (message " + message.id() + ")");
         }
-        channel.requeue(reader, tagOf(message), delay);
+        channel.requeue(reader, receiptOf(message), delay);
     }
 
     @Override
     public void reject(Message message, DeadLetterReason reason) {
         Objects.requireNonNull(reason, "reason");
-        channel.reject(reader, tagOf(message), reason);
+        channel.reject(reader, receiptOf(message), reason);
     }
 
     @Override
@@ -61,13 +61,13 @@ final class InMemoryConsumer implements MessageConsumer {
         channel.close(reader);
     }
 
-    private long tagOf(Message message) {
+    private Receipt receiptOf(Message message) {
         Objects.requireNonNull(message, "message");
         if (!(message.receipt() instanceof Receipt receipt) || receipt.channel() != channel) {
             throw new InMemoryBrokerException("Message " + message.id() + " of topic '" + message.topic()
                     + "' was not received from channel '" + channel.name() + "' (receipt " + message.receipt() + ")");
         }
-        return receipt.tag();
+        return receipt;
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.courier.ProducerException;
+import dev.courier.Subscription;
 import dev.courier.message.Message;
 import dev.courier.spi.DeadLetterReason;
 import dev.courier.spi.MessageConsumer;
@@ -204,6 +205,88 @@ class InMemoryBrokerTest {
 
         assertThat(stats.acknowledged()).isEqualTo(100);
         assertThat(stats.unsettled()).isZero();
+    }
+
+    @Test
+    void aConsumerClosedWithMessagesTakenButNotYetReceivedReturnsThemAllInOrder() {
+        Subscription subscription = subscription("orders", "orders.billing").prefetch(50);
+        MessageConsumer first = transport.createConsumer(subscription);
+        List<Message> sent = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            sent.add(command("orders", "order " + i));
+        }
+        producer.sendBatch(sent).join();
+        Message received = first.receive(LONG); // takes a batch from the channel, hands out one
+        first.acknowledge(received);
+        assertThat(broker.stats("orders.billing").inFlight()).as("taken with the first, not yet received")
+                .isPositive();
+        first.close();
+
+        MessageConsumer second = transport.createConsumer(subscription);
+        List<String> rest = new ArrayList<>();
+        for (Message message; (message = second.receive(SHORT)) != null; ) {
+            rest.add(message.body().asString());
+            second.acknowledge(message);
+        }
+        assertThat(rest).isEqualTo(sent.subList(1, 40).stream().map(m -> m.body().asString()).toList());
+        assertThat(broker.stats("orders.billing").acknowledged()).isEqualTo(40);
+    }
+
+    @Test
+    void aSettleRacingTheConsumersCloseLetsExactlyOneThrough() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            MessageConsumer consumer = transport.createConsumer(subscription("orders", "orders.race").prefetch(1));
+            producer.send(command("orders", "raced " + round)).join();
+            Message received = consumer.receive(LONG);
+            CompletableFuture<Boolean> acked = CompletableFuture.supplyAsync(() -> {
+                try {
+                    consumer.acknowledge(received);
+                    return true;
+                } catch (InMemoryBrokerException e) {
+                    return false;
+                }
+            });
+            consumer.close();
+            boolean ackWon = acked.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            MessageConsumer next = transport.createConsumer(subscription("orders", "orders.race"));
+            Message again = next.receive(ackWon ? SHORT : LONG);
+            assertThat(again).as("round %d: redelivered exactly when the ack lost", round)
+                    .matches(m -> ackWon ? m == null : m != null && m.id().equals(received.id()));
+            if (again != null) {
+                next.acknowledge(again);
+            }
+            next.close();
+        }
+    }
+
+    @Test
+    void aReceiverParkedOnAnEmptyChannelIsWokenByEverySendThatFollows() throws Exception {
+        InMemoryBroker realTime = InMemoryBroker.builder().build();
+        InMemoryTransport rt = new InMemoryTransport(realTime);
+        MessageProducer ping = rt.producer();
+        MessageConsumer pings = rt.createConsumer(subscription("ping", "ping.server"));
+        MessageConsumer pongs = rt.createConsumer(subscription("pong", "pong.client"));
+        MessageProducer pong = rt.producer();
+        Duration generous = Duration.ofSeconds(10); // a lost wake-up shows as a null after this, not as slowness
+        CompletableFuture<Integer> server = CompletableFuture.supplyAsync(() -> {
+            for (int i = 0; i < 2000; i++) {
+                Message message = pings.receive(generous);
+                if (message == null) {
+                    return i;
+                }
+                pings.acknowledge(message);
+                pong.send(command("pong", message.body().asString())).join();
+            }
+            return 2000;
+        });
+        for (int i = 0; i < 2000; i++) {
+            ping.send(command("ping", "n" + i)).join();
+            Message answer = pongs.receive(generous);
+            assertThat(answer).as("answer %d (each side parks on an empty channel between messages)", i).isNotNull();
+            assertThat(answer.body().asString()).isEqualTo("n" + i);
+            pongs.acknowledge(answer);
+        }
+        assertThat(server.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(2000);
     }
 
     @Test

@@ -5,6 +5,8 @@ import dev.courier.spi.DeadLetterReason;
 import dev.courier.transport.inmemory.ChannelStats;
 import dev.courier.transport.inmemory.DeadLetter;
 import dev.courier.transport.inmemory.InMemoryBrokerException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,8 +51,18 @@ public final class ChannelQueue {
     /** Due messages, oldest first. Senders add without the lock; everything else reads and writes it under it. */
     private final ConcurrentLinkedDeque<Entry> ready = new ConcurrentLinkedDeque<>();
     private final PriorityQueue<Entry> delayed = new PriorityQueue<>(BY_DUE_TIME);
-    /** In flight by delivery tag; concurrent, so that an acknowledgement needs no lock (see {@link #acknowledge}). */
-    private final ConcurrentHashMap<Long, Entry> inFlight = new ConcurrentHashMap<>();
+    private static final VarHandle OWNER;
+
+    static {
+        try {
+            OWNER = MethodHandles.lookup().findVarHandle(Entry.class, "owner", Reader.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The open readers, each with the entries it was handed (see {@link Reader}). */
+    private final List<Reader> readers = new ArrayList<>();
     private final ArrayDeque<DeadLetter> deadLetters = new ArrayDeque<>();
     private final AtomicLong nextSequence = new AtomicLong();
     private long nextTag;
@@ -103,7 +114,14 @@ public final class ChannelQueue {
 
     /** A new reader (one consumer's view) that holds at most {@code prefetch} unsettled messages. */
     public Reader openReader(int prefetch) {
-        return new Reader(prefetch);
+        Reader reader = new Reader(prefetch);
+        lock.lock();
+        try {
+            readers.add(reader);
+        } finally {
+            lock.unlock();
+        }
+        return reader;
     }
 
     /**
@@ -163,8 +181,8 @@ public final class ChannelQueue {
      * Forgets the message: it is done. Takes no lock unless someone waits (a receiver, perhaps held back by its
      * prefetch, or a test-support wait), so a busy pump's acknowledgements do not contend with the senders.
      */
-    public void acknowledge(Reader reader, long tag) {
-        settle(reader, tag, "acknowledge");
+    public void acknowledge(Reader reader, Receipt receipt) {
+        settle(reader, receipt, "acknowledge");
         acknowledged.incrementAndGet();
         if (waiters > 0) {
             lock.lock();
@@ -177,10 +195,10 @@ public final class ChannelQueue {
     }
 
     /** Puts the message back, due after {@code delay}, with its handled count one higher. */
-    public void requeue(Reader reader, long tag, Duration delay) {
+    public void requeue(Reader reader, Receipt receipt, Duration delay) {
         lock.lock();
         try {
-            Entry entry = settle(reader, tag, "requeue");
+            Entry entry = settle(reader, receipt, "requeue");
             entry.handledCount++;
             if (delay.isZero()) {
                 ready.addLast(entry);
@@ -197,10 +215,10 @@ public final class ChannelQueue {
     }
 
     /** Moves the message to the dead letters with the reason's headers added to its bag. */
-    public void reject(Reader reader, long tag, DeadLetterReason reason) {
+    public void reject(Reader reader, Receipt receipt, DeadLetterReason reason) {
         lock.lock();
         try {
-            Entry entry = settle(reader, tag, "reject");
+            Entry entry = settle(reader, receipt, "reject");
             Message delivered = entry.delivered();
             Map<String, String> bag = new LinkedHashMap<>(delivered.header().bag());
             bag.putAll(reason.asHeaders());
@@ -228,11 +246,16 @@ public final class ChannelQueue {
                 return;
             }
             reader.closed = true;
+            readers.remove(reader);
             List<Entry> returned = new ArrayList<>();
-            inFlight.values().removeIf(entry -> entry.owner == reader && returned.add(entry));
+            for (Entry entry : reader.handed) {
+                if (OWNER.compareAndSet(entry, reader, null)) { // not settled meanwhile (nor listed twice)
+                    returned.add(entry);
+                }
+            }
+            reader.handed.clear();
             returned.sort(Comparator.comparingLong((Entry e) -> e.sequence).reversed());
             for (Entry entry : returned) {
-                entry.owner = null;
                 ready.addFirst(entry);
             }
             reader.unsettled.set(0);
@@ -266,7 +289,8 @@ public final class ChannelQueue {
         lock.lock();
         try {
             promoteDue();
-            return new ChannelStats(name, topic, ready.size(), delayed.size(), inFlight.size(), acknowledged.get(),
+            int inFlight = readers.stream().mapToInt(r -> r.unsettled.get()).sum();
+            return new ChannelStats(name, topic, ready.size(), delayed.size(), inFlight, acknowledged.get(),
                     deadLettered);
         } finally {
             lock.unlock();
@@ -306,22 +330,25 @@ public final class ChannelQueue {
     }
 
     private Message handOver(Entry entry, Reader reader) {
-        entry.tag = ++nextTag;
+        long tag = ++nextTag;
+        entry.tag = tag;
         entry.owner = reader;
-        inFlight.put(entry.tag, entry);
+        reader.handed(entry);
         reader.unsettled.incrementAndGet();
-        return entry.delivered().withReceipt(new Receipt(this, entry.tag));
+        return entry.delivered().withReceipt(new Receipt(this, tag, entry));
     }
 
-    /** Takes the message off the reader; safe without the lock (the map removal decides between two settles). */
-    private Entry settle(Reader reader, long tag, String action) {
-        Entry entry = inFlight.get(tag);
-        if (entry == null || entry.owner != reader || !inFlight.remove(tag, entry)) {
-            throw new InMemoryBrokerException("Cannot " + action + " delivery " + tag + " on channel '" + name
-                    + "': it is not unsettled on this consumer (already settled, received by another consumer, or "
-                    + "returned to the channel when the consumer closed)");
+    /**
+     * Takes the message back from the reader; safe without the lock: of two settles of one delivery, or a settle and
+     * the reader's close, the compare-and-set lets exactly one through.
+     */
+    private Entry settle(Reader reader, Receipt receipt, String action) {
+        Entry entry = receipt.entry;
+        if (entry.tag != receipt.tag() || !OWNER.compareAndSet(entry, reader, null)) {
+            throw new InMemoryBrokerException("Cannot " + action + " delivery " + receipt.tag() + " on channel '"
+                    + name + "': it is not unsettled on this consumer (already settled, received by another consumer, "
+                    + "or returned to the channel when the consumer closed)");
         }
-        entry.owner = null;
         reader.unsettled.decrementAndGet();
         return entry;
     }
@@ -352,10 +379,25 @@ public final class ChannelQueue {
     public static final class Reader {
         private final int prefetch;
         private final AtomicInteger unsettled = new AtomicInteger();
+        /**
+         * Entries handed to this reader, oldest first, some settled since (their owner is no longer this reader):
+         * what {@link #close} looks through. Guarded by the channel's lock; settled ones are dropped as it grows.
+         */
+        private final ArrayDeque<Entry> handed = new ArrayDeque<>();
         private boolean closed;
 
         private Reader(int prefetch) {
             this.prefetch = prefetch;
+        }
+
+        private void handed(Entry entry) {
+            while (!handed.isEmpty() && handed.peekFirst().owner != this) {
+                handed.pollFirst();
+            }
+            handed.addLast(entry);
+            if (handed.size() > 2L * prefetch + 16) { // one held for long keeps the front from moving
+                handed.removeIf(e -> e.owner != this);
+            }
         }
     }
 

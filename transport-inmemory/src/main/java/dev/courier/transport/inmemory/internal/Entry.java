@@ -5,14 +5,15 @@ import java.time.Instant;
 
 /**
  * One message's place in one channel: the broker's own handled count (never the producer's), when it is due, and
- * which reader holds it while it is in flight. Guarded by its channel's lock.
+ * which reader holds it while it is in flight. Guarded by its channel's lock, except {@link #owner}, which a settle
+ * takes back from its reader with a compare-and-set, lock or no lock.
  */
 final class Entry {
     final Message message;
     final long sequence;
     int handledCount;
     Instant dueAt;
-    long tag;
+    volatile long tag;
     volatile ChannelQueue.Reader owner;
 
     Entry(Message message, long sequence, Instant dueAt) {
