@@ -125,14 +125,14 @@ class RabbitMqTlsBrokerTest {
     void theBrokersCertificateIsCheckedAgainstTheHostTheClientNamed() throws Exception {
         assertThatThrownBy(() -> RabbitMqTransport.connect(config("127.0.0.1", trusting()).build()).close())
                 .isInstanceOf(ChannelFailureException.class)
-                .satisfies(e -> assertThat(chain(e)).containsIgnoringCase("subject alternative"));
+                .satisfies(e -> assertThat(RabbitMqTlsTest.chain(e)).containsIgnoringCase("subject alternative"));
     }
 
     @Test
     void aBrokerCertificateTheJvmDoesNotTrustIsRefused() {
         assertThatThrownBy(() -> RabbitMqTransport.connect(config("localhost", null).build()).close())
                 .isInstanceOf(ChannelFailureException.class)
-                .satisfies(e -> assertThat(chain(e)).containsIgnoringCase("certification path"));
+                .satisfies(e -> assertThat(RabbitMqTlsTest.chain(e)).containsIgnoringCase("certification path"));
     }
 
     private static RabbitMqConfig.Builder config(String host, SSLContext context) {
@@ -155,14 +155,6 @@ class RabbitMqTlsBrokerTest {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, tmf.getTrustManagers(), null);
         return context;
-    }
-
-    private static String chain(Throwable e) {
-        StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            text.append(t).append(" | ");
-        }
-        return text.toString();
     }
 
     private static boolean onPath(String program) {

@@ -106,7 +106,8 @@ class RabbitMqTlsTest {
         return store;
     }
 
-    private static String chain(Throwable e) {
+    /** Every exception in the cause chain of {@code e}, as text. */
+    static String chain(Throwable e) {
         StringBuilder text = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
             text.append(t).append(" | ");
