@@ -12,7 +12,8 @@ import java.util.Objects;
 /**
  * Reads one channel of an {@link InMemoryBroker} for one message pump. It takes up to {@value #BATCH} due messages
  * at a time (within the prefetch) and hands them out one by one, as a broker client does with prefetched deliveries;
- * like those, they count as unsettled on this consumer and go back to the channel when it closes.
+ * like those, they count as unsettled on this consumer and go back to the channel when it closes. Receive, settle
+ * and close from one thread, as a pump does.
  */
 final class InMemoryConsumer implements MessageConsumer {
     static final int BATCH = 16;

@@ -290,6 +290,22 @@ class InMemoryBrokerTest {
     }
 
     @Test
+    void aRequeueThatCannotBeDoneLeavesTheMessageInFlightRatherThanLosingIt() {
+        MessageConsumer consumer = transport.createConsumer(subscription("orders", "orders.billing"));
+        producer.send(command("orders", "kept")).join();
+        Message received = consumer.receive(LONG);
+
+        assertThatThrownBy(() -> consumer.requeue(received, Duration.ofSeconds(Long.MAX_VALUE)))
+                .isInstanceOf(RuntimeException.class);
+        assertThat(broker.stats("orders.billing").inFlight()).isEqualTo(1);
+        consumer.requeue(received, Duration.ZERO);
+        Message again = consumer.receive(LONG);
+        assertThat(again.id()).isEqualTo(received.id());
+        assertThat(again.header().handledCount()).isEqualTo(1);
+        consumer.acknowledge(again);
+    }
+
+    @Test
     void aChannelKeepsAtMostItsDeadLetterLimitDroppingTheOldest() {
         InMemoryBroker small = InMemoryBroker.builder().clock(clock).deadLetterLimit(2).build();
         InMemoryTransport smallTransport = new InMemoryTransport(small);

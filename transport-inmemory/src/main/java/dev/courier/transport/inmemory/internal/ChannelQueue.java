@@ -198,12 +198,13 @@ public final class ChannelQueue {
     public void requeue(Reader reader, Receipt receipt, Duration delay) {
         lock.lock();
         try {
+            Instant dueAt = delay.isZero() ? null : clock.instant().plus(delay); // may throw: before it is settled
             Entry entry = settle(reader, receipt, "requeue");
             entry.handledCount++;
-            if (delay.isZero()) {
+            if (dueAt == null) {
                 ready.addLast(entry);
             } else {
-                entry.dueAt = clock.instant().plus(delay);
+                entry.dueAt = dueAt;
                 delayed.add(entry);
             }
             log.debug("Requeued message {} on topic {} (channel {}) with delay {}, handled count now {}",
@@ -218,11 +219,12 @@ public final class ChannelQueue {
     public void reject(Reader reader, Receipt receipt, DeadLetterReason reason) {
         lock.lock();
         try {
-            Entry entry = settle(reader, receipt, "reject");
-            Message delivered = entry.delivered();
+            // The dead letter is made before the entry is settled: if it cannot be, the message stays in flight.
+            Message delivered = receipt.entry.delivered();
             Map<String, String> bag = new LinkedHashMap<>(delivered.header().bag());
             bag.putAll(reason.asHeaders());
             Message dead = delivered.withHeader(delivered.header().toBuilder().bag(bag).build());
+            Entry entry = settle(reader, receipt, "reject");
             deadLetters.addLast(new DeadLetter(dead, reason));
             deadLettered++;
             if (deadLetters.size() > deadLetterLimit) {
@@ -331,9 +333,9 @@ public final class ChannelQueue {
 
     private Message handOver(Entry entry, Reader reader) {
         long tag = ++nextTag;
+        reader.handed(entry); // before it is owned again: an earlier delivery of it to this reader is pruned
         entry.tag = tag;
         entry.owner = reader;
-        reader.handed(entry);
         reader.unsettled.incrementAndGet();
         return entry.delivered().withReceipt(new Receipt(this, tag, entry));
     }
@@ -394,10 +396,10 @@ public final class ChannelQueue {
             while (!handed.isEmpty() && handed.peekFirst().owner != this) {
                 handed.pollFirst();
             }
-            handed.addLast(entry);
             if (handed.size() > 2L * prefetch + 16) { // one held for long keeps the front from moving
                 handed.removeIf(e -> e.owner != this);
             }
+            handed.addLast(entry);
         }
     }
 
