@@ -3,6 +3,7 @@ package dev.courier.store.jdbc;
 import dev.courier.spi.Inbox;
 import dev.courier.store.jdbc.internal.Database;
 import dev.courier.store.jdbc.internal.Micros;
+import dev.courier.store.jdbc.internal.ReadCommitted;
 import dev.courier.store.jdbc.internal.Schema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -37,6 +38,7 @@ public final class JdbcInbox implements Inbox {
     private final String insertSql;
     private final String containsSql;
     private final String expireSql;
+    private final int deleteChunk;
 
     private JdbcInbox(Builder builder, Database database) {
         this.dataSource = builder.dataSource;
@@ -47,7 +49,12 @@ public final class JdbcInbox implements Inbox {
         this.transactionProvider = builder.transactionProvider;
         this.insertSql = "INSERT INTO " + table + " (message_id, handler_key, handled_at) VALUES (?, ?, ?)";
         this.containsSql = "SELECT 1 FROM " + table + " WHERE message_id = ? AND handler_key = ?";
-        this.expireSql = "DELETE FROM " + table + " WHERE handled_at < ?";
+        this.deleteChunk = builder.deleteChunk;
+        String expired = " WHERE handled_at < ?";
+        this.expireSql = database.dialect() == JdbcDialect.MARIADB
+                ? "DELETE FROM " + table + expired + " LIMIT " + deleteChunk
+                : "DELETE FROM " + table + " WHERE (message_id, handler_key) IN (SELECT message_id, handler_key FROM "
+                        + table + expired + " LIMIT " + deleteChunk + ")";
     }
 
     public static Builder builder(DataSource dataSource) {
@@ -124,15 +131,24 @@ public final class JdbcInbox implements Inbox {
         }
     }
 
-    /** Deletes the entries recorded longer than the retention ago; returns how many. */
+    /**
+     * Deletes the entries recorded longer than the retention ago, in chunks of {@link Builder#deleteChunk} rows,
+     * each its own transaction (so a backlog of millions is never one huge transaction); returns how many.
+     */
     public int deleteExpired() {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(expireSql)) {
-            statement.setLong(1, Micros.of(clock.instant().minus(retention)));
-            int deleted = statement.executeUpdate();
-            if (!connection.getAutoCommit()) {
-                connection.commit();
-            }
+        long cutoff = Micros.of(clock.instant().minus(retention));
+        try {
+            int deleted = 0;
+            int chunk;
+            do {
+                chunk = ReadCommitted.run(dataSource, connection -> {
+                    try (PreparedStatement statement = connection.prepareStatement(expireSql)) {
+                        statement.setLong(1, cutoff);
+                        return statement.executeUpdate();
+                    }
+                });
+                deleted += chunk;
+            } while (chunk == deleteChunk);
             LOG.debug("deleted {} inbox entries older than {} from {}", deleted, retention, table);
             return deleted;
         } catch (SQLException e) {
@@ -172,6 +188,7 @@ public final class JdbcInbox implements Inbox {
     /** Configures a {@link JdbcInbox}; {@link #build} checks the database and the table. */
     public static final class Builder extends StoreBuilder<Builder> {
         private Duration retention = DEFAULT_RETENTION;
+        private int deleteChunk = 5_000;
 
         private Builder(DataSource dataSource) {
             super(dataSource, "inbox", DEFAULT_TABLE);
@@ -187,6 +204,15 @@ public final class JdbcInbox implements Inbox {
                 throw new IllegalArgumentException("retention must be positive but was " + value);
             }
             this.retention = value;
+            return this;
+        }
+
+        /** How many rows each transaction of {@link JdbcInbox#deleteExpired} deletes at most; default 5,000. */
+        public Builder deleteChunk(int rows) {
+            if (rows < 1) {
+                throw new IllegalArgumentException("deleteChunk must be positive but was " + rows);
+            }
+            this.deleteChunk = rows;
             return this;
         }
 

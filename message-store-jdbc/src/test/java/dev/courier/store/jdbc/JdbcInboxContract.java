@@ -1,6 +1,7 @@
 package dev.courier.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.courier.contract.InboxContract;
 import dev.courier.spi.Inbox;
@@ -42,5 +43,25 @@ abstract class JdbcInboxContract extends InboxContract {
         assertThat(inbox.contains(old, "mail.reminder")).isFalse();
         assertThat(inbox.contains(recent, "mail.reminder")).isTrue();
         assertThat(inbox.add(old, "mail.reminder")).as("an expired entry can be recorded again").isTrue();
+    }
+
+    @Test
+    void deleteExpiredWorksThroughABacklogLargerThanOneChunk() {
+        TestDatabase database = database();
+        String table = database.uniqueTable("inbox_chunks");
+        JdbcInbox chunked = JdbcInbox.builder(database.dataSource()).table(table).clock(clock)
+                .retention(Duration.ofHours(1)).deleteChunk(7).createTables(true).build();
+        for (int i = 0; i < 23; i++) {
+            chunked.add(UUID.randomUUID(), "mail.reminder");
+        }
+        clock.advance(Duration.ofMinutes(61));
+        UUID fresh = UUID.randomUUID();
+        chunked.add(fresh, "mail.reminder");
+
+        assertThat(chunked.deleteExpired()).as("23 expired rows in chunks of 7").isEqualTo(23);
+        assertThat(chunked.deleteExpired()).isZero();
+        assertThat(chunked.contains(fresh, "mail.reminder")).isTrue();
+        assertThatThrownBy(() -> JdbcInbox.builder(database.dataSource()).deleteChunk(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("deleteChunk");
     }
 }
