@@ -1,43 +1,32 @@
 package dev.courier;
 
-import dev.courier.internal.HandlerBinding;
-import dev.courier.internal.NamedThreadFactory;
-import dev.courier.internal.PipelineBuilder;
-import dev.courier.internal.OutboxSender;
-import dev.courier.internal.ReplyListener;
-import dev.courier.message.MessageHeader;
+import dev.courier.internal.Calls;
+import dev.courier.internal.LocalHandling;
+import dev.courier.internal.Posting;
+import dev.courier.internal.Requests;
 import dev.courier.message.Message;
 import dev.courier.message.MessageMappers;
 import dev.courier.spi.Outbox;
 import dev.courier.spi.OutboxTransaction;
-import dev.courier.store.InMemoryOutbox;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.UUID;
-import dev.courier.pipeline.StepFactory;
-import dev.courier.spi.Inbox;
-import dev.courier.store.InMemoryInbox;
-import java.lang.annotation.Annotation;
-import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+
 
 /**
- * Sends commands to their one handler and publishes events to all of theirs, each through the handler's pipeline.
- * Built once, immutable and thread-safe; every pipeline is built and checked by {@link Builder#build()}.
+ * The front door of Courier, with three jobs behind it: in-process handling ({@code send}, {@code publish}),
+ * posting through the outbox to a broker ({@code post}, {@code depositPost}, {@code clearOutbox}, {@code repost}),
+ * and request-reply ({@code call}, {@code reply}, recipients). Built once by its {@link CommandProcessorBuilder}, which checks every
+ * handler's pipeline; immutable and thread-safe afterwards.
  *
  * <pre>{@code
  * CommandProcessor processor = CommandProcessor.builder()
@@ -47,66 +36,36 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class CommandProcessor implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(CommandProcessor.class);
-    private static final HandlerBinding[] NONE = new HandlerBinding[0];
-
-    private final Map<Class<?>, HandlerBinding[]> bindings;
-    private final HandlerFactory handlerFactory;
+    private final LocalHandling local;
+    private final Posting posting;
+    private final Calls calls;
+    private final MessageMappers mappers;
     private final ExecutorService executor;
     private final boolean ownsExecutor;
-    private final MessageMappers mappers;
-    private final Outbox outbox;
-    private final OutboxSender sender;
-    private final Clock clock;
-    private final Duration confirmTimeout;
-    private final Producers producers;
-    private final ReplyListener replies;
 
-    private CommandProcessor(Builder builder, Map<Class<?>, HandlerBinding[]> bindings, ExecutorService executor,
-            boolean ownsExecutor) {
-        this.bindings = bindings;
-        this.handlerFactory = builder.handlerFactory;
+    CommandProcessor(LocalHandling local, Posting posting, Calls calls, MessageMappers mappers,
+            ExecutorService executor, boolean ownsExecutor) {
+        this.local = local;
+        this.posting = posting;
+        this.calls = calls;
+        this.mappers = mappers;
         this.executor = executor;
         this.ownsExecutor = ownsExecutor;
-        this.mappers = builder.mappers;
-        this.outbox = builder.outbox;
-        this.clock = builder.clock;
-        this.confirmTimeout = builder.confirmTimeout;
-        this.producers = builder.producers.copy();
-        this.sender = new OutboxSender(producers, outbox, clock, executor);
-        this.replies = builder.replyChannel == null ? null
-                : new ReplyListener(builder.replyAddress, builder.replyChannel, mappers, clock);
     }
 
-    public static Builder builder() {
-        return new Builder();
+    public static CommandProcessorBuilder builder() {
+        return new CommandProcessorBuilder();
     }
 
     /**
      * Runs the one handler of this command's type, in this thread. Exceptions from the handler propagate as they
      * are; a checked one arrives wrapped in {@link HandlerFailedException}.
      *
-     * @throws HandlerNotFoundException   when no handler is registered for the type
+     * @throws HandlerNotFoundException  when no handler is registered for the type
      * @throws AmbiguousHandlerException when more than one is
      */
     public void send(Command command) {
-        send(command, null);
-    }
-
-    /** {@link #send(Command)} for a command that arrived as {@code message}, which its context then carries. */
-    public void send(Command command, Message message) {
-        HandlerBinding[] found = bindingsFor(command, "send");
-        if (found.length == 0) {
-            throw new HandlerNotFoundException(command.getClass());
-        }
-        if (found.length > 1) {
-            List<Class<?>> types = new ArrayList<>();
-            for (HandlerBinding b : found) {
-                types.add(b.handlerType());
-            }
-            throw new AmbiguousHandlerException(command.getClass(), types);
-        }
-        handle(found[0], command, message);
+        local.send(command, null);
     }
 
     /**
@@ -114,37 +73,18 @@ public final class CommandProcessor implements AutoCloseable {
      * one fails; the failures are then thrown together as a {@link PublishFailedException}. No handler is fine.
      */
     public void publish(Event event) {
-        publish(event, null);
-    }
-
-    /** {@link #publish(Event)} for an event that arrived as {@code message}, which each context then carries. */
-    public void publish(Event event, Message message) {
-        HandlerBinding[] found = bindingsFor(event, "publish");
-        List<Throwable> failures = null;
-        for (HandlerBinding binding : found) {
-            try {
-                handle(binding, event, message);
-            } catch (RuntimeException | Error e) {
-                if (failures == null) {
-                    failures = new ArrayList<>();
-                }
-                failures.add(e);
-            }
-        }
-        if (failures != null) {
-            throw new PublishFailedException(event.getClass(), found.length, failures);
-        }
+        local.publish(event, null);
     }
 
     /** {@link #send(Command)} on the processor's executor. */
     public CompletionStage<Void> sendAsync(Command command) {
-        requireRequest(command, "sendAsync");
+        Requests.require(command, "sendAsync");
         return CompletableFuture.runAsync(() -> send(command), executor);
     }
 
     /** {@link #publish(Event)} on the processor's executor. */
     public CompletionStage<Void> publishAsync(Event event) {
-        requireRequest(event, "publishAsync");
+        Requests.require(event, "publishAsync");
         return CompletableFuture.runAsync(() -> publish(event), executor);
     }
 
@@ -163,10 +103,7 @@ public final class CommandProcessor implements AutoCloseable {
 
     /** {@link #post(Request)} for delivery no sooner than {@code delay} from now. */
     public UUID post(Request request, Duration delay) {
-        Message message = deposit(request, delay, "post");
-        sender.sendAndWait(List.of(message), confirmTimeout,
-                () -> request.getClass().getSimpleName() + " " + request.id());
-        return message.id();
+        return posting.post(request, delay, "post", UnaryOperator.identity());
     }
 
     /** {@link #post(Request)} that completes once the broker confirmed; the outbox write happens before it returns. */
@@ -176,17 +113,7 @@ public final class CommandProcessor implements AutoCloseable {
 
     /** {@link #post(Request, Duration)} that completes once the broker confirmed. */
     public CompletionStage<UUID> postAsync(Request request, Duration delay) {
-        Message message = deposit(request, delay, "postAsync");
-        return sender.send(List.of(message)).thenApply(ids -> message.id());
-    }
-
-    /** Maps a request to be posted and stores it in the outbox, in a transaction of the outbox's own. */
-    private Message deposit(Request request, Duration delay, String operation) {
-        requireRequest(request, operation);
-        Objects.requireNonNull(delay, "delay");
-        Message message = mappers.toMessage(request, delay, clock);
-        outbox.add(List.of(message), OutboxTransaction.NONE);
-        return message;
+        return posting.postAsync(request, delay);
     }
 
     /** Stores a request in the outbox, in a transaction of the outbox's own, without sending it. */
@@ -200,15 +127,7 @@ public final class CommandProcessor implements AutoCloseable {
      * {@link #clearOutbox(Collection)}, or leave them to the {@link OutboxSweeper}.
      */
     public List<UUID> depositPost(List<? extends Request> requests, OutboxTransaction transaction) {
-        Objects.requireNonNull(requests, "requests");
-        Objects.requireNonNull(transaction, "transaction");
-        List<Message> messages = new ArrayList<>(requests.size());
-        for (Request request : requests) {
-            requireRequest(request, "depositPost");
-            messages.add(mappers.toMessage(request, Duration.ZERO, clock));
-        }
-        outbox.add(messages, transaction);
-        return messages.stream().map(Message::id).toList();
+        return posting.depositPost(requests, transaction);
     }
 
     /** Sends deposited messages and marks them dispatched once confirmed. */
@@ -223,24 +142,12 @@ public final class CommandProcessor implements AutoCloseable {
      * @throws ProducerException when sending failed; those messages stay outstanding
      */
     public void clearOutbox(Collection<UUID> ids) {
-        Objects.requireNonNull(ids, "ids");
-        List<Message> messages = new ArrayList<>(ids.size());
-        for (UUID id : ids) {
-            messages.add(stored(id, "clearOutbox"));
-        }
-        sender.sendAndWait(messages, confirmTimeout, () -> messages.size() + " message(s)");
+        posting.clearOutbox(ids);
     }
 
     /** Sends a stored message again, dispatched or not, for example after a consumer lost it. */
     public void repost(UUID id) {
-        Message message = stored(id, "repost");
-        sender.sendAndWait(List.of(message), confirmTimeout, () -> "message " + id);
-    }
-
-    private Message stored(UUID id, String operation) {
-        Objects.requireNonNull(id, operation + " id");
-        return outbox.get(id).orElseThrow(() -> new OutboxException(operation + "(" + id
-                + "): the outbox holds no message with this id"));
+        posting.repost(id);
     }
 
     /**
@@ -254,31 +161,7 @@ public final class CommandProcessor implements AutoCloseable {
      * @throws ProducerException      when the broker could not route the request (nobody subscribes to its topic)
      */
     public <R extends Reply> R call(Request request, Class<R> replyType, Duration timeout) {
-        requireRequest(request, "call");
-        ReplyListener listener = replyListener("call");
-        // The caller's own thread waits with the timeout: no timer task per call, no extra stage to complete.
-        CompletableFuture<Reply> reply = startCall(listener, request, replyType, timeout);
-        try {
-            Reply answer;
-            try {
-                answer = reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                // Closing the future makes a reply arriving now count as dropped; if it was completed in this very
-                // instant, that outcome stands.
-                if (reply.completeExceptionally(e)) {
-                    throw new ReplyTimeoutException(request, replyType, timeout);
-                }
-                answer = reply.get();
-            }
-            return replyType.cast(answer);
-        } catch (ExecutionException e) {
-            throw dev.courier.internal.Sneaky.rethrow(unwrap(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CourierException("Interrupted waiting for the reply to " + request.id(), e);
-        } finally {
-            listener.forget(request.id());
-        }
+        return calls.call(request, replyType, timeout);
     }
 
     /**
@@ -287,47 +170,7 @@ public final class CommandProcessor implements AutoCloseable {
      * with the {@code ...Async} methods of {@link CompletionStage}.
      */
     public <R extends Reply> CompletionStage<R> callAsync(Request request, Class<R> replyType, Duration timeout) {
-        requireRequest(request, "callAsync");
-        ReplyListener listener = replyListener("call");
-        CompletableFuture<Reply> reply = startCall(listener, request, replyType, timeout);
-        CompletableFuture<R> result = new CompletableFuture<>();
-        reply.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((r, failure) -> {
-            listener.forget(request.id());
-            if (failure == null) {
-                result.complete(replyType.cast(r));
-            } else {
-                Throwable cause = unwrap(failure);
-                result.completeExceptionally(cause instanceof TimeoutException
-                        ? new ReplyTimeoutException(request, replyType, timeout) : cause);
-            }
-        });
-        return result;
-    }
-
-    /**
-     * Registers the caller, then sends the request straight to the broker. The returned future completes with the
-     * reply, or fails when sending failed (e.g. unroutable) or the processor closed; the caller forgets it.
-     */
-    private CompletableFuture<Reply> startCall(ReplyListener listener, Request request, Class<? extends Reply> replyType,
-            Duration timeout) {
-        Objects.requireNonNull(replyType, "replyType");
-        Objects.requireNonNull(timeout, "timeout");
-        mappers.registration(replyType);
-        CompletableFuture<Reply> reply = listener.expect(request.id(), replyType);
-        try {
-            Message message = mappers.toMessage(request, Duration.ZERO, clock);
-            message = message.withHeader(message.header().toBuilder().replyTo(listener.address())
-                    .correlationId(request.id()).build());
-            sendDirect(message, false).whenComplete((ok, failure) -> {
-                if (failure != null) {
-                    reply.completeExceptionally(unwrap(failure));
-                }
-            });
-        } catch (RuntimeException e) {
-            listener.forget(request.id());
-            throw e;
-        }
-        return reply;
+        return calls.callAsync(request, replyType, timeout);
     }
 
     /**
@@ -338,48 +181,17 @@ public final class CommandProcessor implements AutoCloseable {
      * @throws CourierException when that request did not arrive as a message, or its message has no reply-to address
      */
     public void reply(Reply reply, RequestContext context) {
-        requireRequest(reply, "reply");
+        Requests.require(reply, "reply");
         Objects.requireNonNull(context, "context");
         Message origin = context.message().orElseThrow(() -> new CourierException("reply("
                 + reply.getClass().getSimpleName() + "): the request being handled did not arrive as a message"
                 + " (it was sent in-process), so there is nowhere to reply to"));
-        reply(reply, origin);
+        calls.reply(reply, origin);
     }
 
     /** Sends a reply to the request that arrived as {@code origin}. */
     public void reply(Reply reply, Message origin) {
-        requireRequest(reply, "reply");
-        String replyTo = origin.header().replyTo();
-        if (replyTo == null || replyTo.isBlank()) {
-            throw new CourierException("reply(" + reply.getClass().getSimpleName() + "): message " + origin.id()
-                    + " on topic '" + origin.topic() + "' has no reply-to address; send it with call() or postFor()");
-        }
-        Message message = mappers.toMessage(reply, Duration.ZERO, clock);
-        MessageHeader.Builder header = message.header().toBuilder().topic(replyTo);
-        String recipient = origin.header().bag().get(MessageMappers.RECIPIENT_HEADER);
-        if (recipient != null) {
-            Map<String, String> bag = new HashMap<>(message.header().bag());
-            bag.put(MessageMappers.RECIPIENT_HEADER, recipient);
-            header.bag(bag);
-        }
-        if (recipient != null) {
-            // A recipient may wait for this much longer than any call: make sure the broker has it.
-            OutboxSender.await(sendDirect(message.withHeader(header.build()), false), confirmTimeout,
-                    () -> "reply " + reply.id());
-            return;
-        }
-        // A reply to a call is not confirmed: a failure known at once is thrown; a later one (a reply queue gone) is
-        // only logged. The caller has its timeout, and this saves the handler a round trip to the broker.
-        CompletableFuture<Void> sent = sendDirect(message.withHeader(header.build()), true);
-        if (sent.isCompletedExceptionally()) {
-            OutboxSender.await(sent, confirmTimeout, () -> "reply " + reply.id());
-        }
-        sent.whenComplete((ok, failure) -> {
-            if (failure != null) {
-                LOG.warn("Reply {} to {} (correlation {}) was not confirmed by the broker: {}", reply.id(), replyTo,
-                        reply.correlationId(), unwrap(failure).toString());
-            }
-        });
+        calls.reply(reply, origin);
     }
 
     /**
@@ -387,17 +199,13 @@ public final class CommandProcessor implements AutoCloseable {
      * to requests posted with {@link #postFor}) go to {@code callback}, on the reply thread. Remove it with
      * {@link #removeRecipient}; messages for it that arrive afterwards are dead-lettered with the reason.
      */
-    public <T extends Request> void addRecipient(String recipientId, Class<T> type, java.util.function.Consumer<? super T> callback) {
-        Objects.requireNonNull(recipientId, "recipientId");
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(callback, "callback");
-        mappers.registration(type);
-        replyListener("addRecipient").addRecipient(recipientId, type, callback);
+    public <T extends Request> void addRecipient(String recipientId, Class<T> type, Consumer<? super T> callback) {
+        calls.addRecipient(recipientId, type, callback);
     }
 
     /** Removes a recipient; returns false if it was not registered. */
     public boolean removeRecipient(String recipientId) {
-        return replyListener("removeRecipient").removeRecipient(Objects.requireNonNull(recipientId, "recipientId"));
+        return calls.removeRecipient(recipientId);
     }
 
     /**
@@ -406,55 +214,17 @@ public final class CommandProcessor implements AutoCloseable {
      */
     public UUID postFor(String recipientId, Request request) {
         Objects.requireNonNull(recipientId, "recipientId");
-        requireRequest(request, "postFor");
-        ReplyListener listener = replyListener("postFor");
-        Message message = mappers.toMessage(request, Duration.ZERO, clock);
-        Map<String, String> bag = new HashMap<>(message.header().bag());
-        bag.put(MessageMappers.RECIPIENT_HEADER, recipientId);
-        message = message.withHeader(message.header().toBuilder().replyTo(listener.address()).bag(bag).build());
-        outbox.add(List.of(message), OutboxTransaction.NONE);
-        UUID id = message.id();
-        sender.sendAndWait(List.of(message), confirmTimeout, () -> "message " + id);
-        return id;
+        return posting.post(request, Duration.ZERO, "postFor", message -> calls.addressedFor(recipientId, message));
     }
 
     /** Replies that arrived after their caller had timed out or gone. */
     public long droppedReplies() {
-        return replies == null ? 0 : replies.droppedReplies();
+        return calls.droppedReplies();
     }
 
     /** This processor's reply-to address, when it was built with a reply channel. */
-    public java.util.Optional<String> replyAddress() {
-        return replies == null ? java.util.Optional.empty() : java.util.Optional.of(replies.address());
-    }
-
-    private ReplyListener replyListener(String operation) {
-        if (replies == null) {
-            throw new ConfigurationException(operation + "() needs a reply address: build the processor with "
-                    + "replyChannel(transport)");
-        }
-        return replies;
-    }
-
-    private CompletableFuture<Void> sendDirect(Message message, boolean unconfirmed) {
-        dev.courier.spi.MessageProducer producer = producers.forTopic(message.topic());
-        if (producer == null) {
-            return CompletableFuture.failedFuture(new ProducerException("No producer for topic '" + message.topic()
-                    + "' (message " + message.id() + ")"));
-        }
-        try {
-            return unconfirmed ? producer.sendUnconfirmed(message) : producer.send(message);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof java.util.concurrent.CompletionException
-                || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+    public Optional<String> replyAddress() {
+        return calls.replyAddress();
     }
 
     /** The mappers this processor posts with; a {@link Dispatcher} maps inbound messages with them by default. */
@@ -464,186 +234,20 @@ public final class CommandProcessor implements AutoCloseable {
 
     /** Whether a handler is registered for this request type. */
     public boolean handles(Class<? extends Request> requestType) {
-        return bindings.containsKey(requestType);
+        return local.handles(requestType);
     }
 
-    /** Shuts down the executor the processor made for itself (not one handed to the builder). */
+    /** In-process handling, which a {@link Dispatcher}'s pumps hand every received message to. */
+    LocalHandling localHandling() {
+        return local;
+    }
+
+    /** Stops the reply listener and shuts down the executor the processor made (not one handed to the builder). */
     @Override
     public void close() {
-        if (replies != null) {
-            replies.close();
-        }
+        calls.close();
         if (ownsExecutor) {
             executor.shutdownNow();
-        }
-    }
-
-    private HandlerBinding[] bindingsFor(Request request, String operation) {
-        requireRequest(request, operation);
-        HandlerBinding[] found = bindings.get(request.getClass());
-        return found == null ? NONE : found;
-    }
-
-    private static void requireRequest(Request request, String operation) {
-        if (request == null) {
-            throw new InvalidRequestException(operation + "(null): the request must not be null");
-        }
-        if (request.id() == null) {
-            throw new InvalidRequestException(operation + "(" + request.getClass().getName()
-                    + "): the request has no id");
-        }
-    }
-
-    private void handle(HandlerBinding binding, Request request, Message message) {
-        RequestHandler<?> handler = binding.acquire(handlerFactory);
-        try {
-            binding.pipeline().proceed(request, RequestContext.of(handler, message));
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new HandlerFailedException(request.getClass(), binding.handlerType(), e);
-        } finally {
-            binding.release(handlerFactory, handler);
-        }
-    }
-
-    /** Configures and builds a {@link CommandProcessor}. */
-    public static final class Builder {
-        private HandlerRegistry handlers = new HandlerRegistry();
-        private HandlerFactory handlerFactory = HandlerFactory.reflective();
-        private Policies policies = Policies.NONE;
-        private Inbox inbox;
-        private Clock clock = Clock.systemUTC();
-        private ExecutorService executor;
-        private final Map<Class<? extends Annotation>, StepFactory<?>> stepFactories = new HashMap<>();
-        private MessageMappers mappers = new MessageMappers();
-        private Producers producers = new Producers();
-        private Outbox outbox;
-        private Duration confirmTimeout = Duration.ofSeconds(30);
-        private dev.courier.spi.ChannelFactory replyChannel;
-        private String replyAddress = Reply.ADDRESS_PREFIX + UUID.randomUUID();
-
-        private Builder() {}
-
-        public Builder handlers(HandlerRegistry registry) {
-            this.handlers = Objects.requireNonNull(registry, "handlers");
-            return this;
-        }
-
-        /** Creates handlers registered by type; by default their no-argument constructor, per handling. */
-        public Builder handlerFactory(HandlerFactory factory) {
-            this.handlerFactory = Objects.requireNonNull(factory, "handlerFactory");
-            return this;
-        }
-
-        public Builder policies(Policies value) {
-            this.policies = Objects.requireNonNull(value, "policies");
-            return this;
-        }
-
-        /** The inbox {@link UseInbox} records in; an {@link InMemoryInbox} by default. */
-        public Builder inbox(Inbox value) {
-            this.inbox = Objects.requireNonNull(value, "inbox");
-            return this;
-        }
-
-        public Builder clock(Clock value) {
-            this.clock = Objects.requireNonNull(value, "clock");
-            return this;
-        }
-
-        /** Runs {@code sendAsync}, {@code publishAsync} and timeouts; by default a cached pool of daemon threads. */
-        public Builder executor(ExecutorService value) {
-            this.executor = Objects.requireNonNull(value, "executor");
-            return this;
-        }
-
-        /** The request types that can be posted, with their topics and mappers. */
-        public Builder mappers(MessageMappers value) {
-            this.mappers = Objects.requireNonNull(value, "mappers");
-            return this;
-        }
-
-        /** The producer for each posted topic; every topic in {@link #mappers} must have one. */
-        public Builder producers(Producers value) {
-            this.producers = Objects.requireNonNull(value, "producers");
-            return this;
-        }
-
-        /** Where posted messages are stored until confirmed; an {@link InMemoryOutbox} by default. */
-        public Builder outbox(Outbox value) {
-            this.outbox = Objects.requireNonNull(value, "outbox");
-            return this;
-        }
-
-        /** How long {@code post}, {@code clearOutbox} and {@code repost} wait for the broker. Default 30 s. */
-        public Builder confirmTimeout(Duration value) {
-            Objects.requireNonNull(value, "confirmTimeout");
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException("confirmTimeout must be positive but was " + value);
-            }
-            this.confirmTimeout = value;
-            return this;
-        }
-
-        /**
-         * Gives the processor a reply address on this transport, for {@code call}, {@code postFor} and recipients:
-         * one channel per processor instance, read by one thread that all concurrent calls share.
-         */
-        public Builder replyChannel(dev.courier.spi.ChannelFactory transport) {
-            this.replyChannel = Objects.requireNonNull(transport, "replyChannel");
-            return this;
-        }
-
-        /** The reply address (a topic); {@code courier.reply.<random UUID>} by default, unique per instance. */
-        public Builder replyAddress(String address) {
-            Objects.requireNonNull(address, "replyAddress");
-            if (address.isBlank()) {
-                throw new IllegalArgumentException("replyAddress must not be blank");
-            }
-            this.replyAddress = address;
-            return this;
-        }
-
-        /** Uses this factory for a step annotation, instead of the one its {@code @Step} names. */
-        public <A extends Annotation> Builder stepFactory(Class<A> annotationType, StepFactory<A> factory) {
-            Objects.requireNonNull(annotationType, "annotationType");
-            stepFactories.put(annotationType, Objects.requireNonNull(factory, "factory"));
-            return this;
-        }
-
-        /**
-         * Builds every handler's pipeline.
-         *
-         * @throws PipelineConfigurationException naming the handler and step of the first mistake found
-         */
-        public CommandProcessor build() {
-            for (String topic : mappers.topics()) {
-                if (producers.forTopic(topic) == null) {
-                    throw new ConfigurationException("Topic '" + topic + "' has message mappers but no producer; "
-                            + "add one with Producers.add(\"" + topic + "\", producer) or Producers.of(producer)");
-                }
-            }
-            if (outbox == null) {
-                outbox = new InMemoryOutbox(clock, InMemoryOutbox.DEFAULT_MAX_OUTSTANDING);
-            }
-            boolean ownsExecutor = executor == null;
-            ExecutorService exec = ownsExecutor
-                    ? Executors.newCachedThreadPool(new NamedThreadFactory("courier-worker")) : executor;
-            try {
-                PipelineBuilder pipelines = new PipelineBuilder(stepFactories, policies,
-                        inbox == null ? new InMemoryInbox(clock, Duration.ofDays(1)) : inbox, clock, exec);
-                Map<Class<?>, HandlerBinding[]> bindings = new LinkedHashMap<>();
-                handlers.registrations().forEach((type, registrations) -> bindings.put(type,
-                        registrations.stream().map(r -> new HandlerBinding(r, pipelines.build(r.handlerType(), type)))
-                                .toArray(HandlerBinding[]::new)));
-                return new CommandProcessor(this, Map.copyOf(bindings), exec, ownsExecutor);
-            } catch (RuntimeException e) {
-                if (ownsExecutor) {
-                    exec.shutdownNow();
-                }
-                throw e;
-            }
         }
     }
 }

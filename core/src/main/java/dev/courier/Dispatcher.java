@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * Dispatcher dispatcher = Dispatcher.builder()
  *         .processor(processor)
- *         .subscription(Subscription.of("task.reminder", TaskReminder.class).channelFactory(transport).performers(2))
+ *         .subscription(Subscription.builder("task.reminder", TaskReminder.class).transport(transport).performers(2)
+ *                 .build())
  *         .build();
  * dispatcher.start();
  * Runtime.getRuntime().addShutdownHook(new Thread(() -> dispatcher.stop(Duration.ofSeconds(10))));
@@ -196,22 +197,19 @@ public final class Dispatcher implements AutoCloseable {
             if (processor == null) {
                 throw new ConfigurationException("Dispatcher needs a processor");
             }
-            ChannelRunner.Settings settings = new ChannelRunner.Settings(processor,
+            ChannelRunner.Settings settings = new ChannelRunner.Settings(processor.localHandling(),
                     mappers != null ? mappers : processor.mappers(), clock, threadFactory, minBackoff, maxBackoff);
             subscriptions.forEach(s -> check(s, settings));
             return new Dispatcher(settings, subscriptions);
         }
 
         static void check(Subscription subscription, ChannelRunner.Settings settings) {
-            if (subscription.channelFactory() == null) {
-                throw new ConfigurationException(subscription + " has no channelFactory: give it the transport");
-            }
             for (Class<? extends Request> type : subscription.requestTypes()) {
                 if (!settings.mappers().contains(type)) {
                     throw new ConfigurationException("Channel '" + subscription.channel() + "' carries "
                             + type.getName() + " but it has no message mapper; register it with MessageMappers");
                 }
-                if (Command.class.isAssignableFrom(type) && !settings.processor().handles(type)) {
+                if (Command.class.isAssignableFrom(type) && !settings.handling().handles(type)) {
                     throw new ConfigurationException("Channel '" + subscription.channel() + "' carries the command "
                             + type.getName() + " but the processor has no handler for it");
                 }

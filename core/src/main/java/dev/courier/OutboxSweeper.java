@@ -1,6 +1,7 @@
 package dev.courier;
 
 import dev.courier.internal.NamedThreadFactory;
+import dev.courier.internal.Futures;
 import dev.courier.internal.OutboxSender;
 import dev.courier.message.Message;
 import dev.courier.spi.Outbox;
@@ -164,7 +165,7 @@ public final class OutboxSweeper implements AutoCloseable {
     /** Waits for one batch; returns how many were confirmed, or -1 when it failed (the sweep then stops claiming). */
     private int settle(Sending sending, int sentSoFar) {
         try {
-            return OutboxSender.await(sending.future(), confirmTimeout, () -> sending.size() + " swept message(s)")
+            return Futures.await(sending.future(), confirmTimeout, () -> sending.size() + " swept message(s)")
                     .size();
         } catch (CourierException e) {
             LOG.warn("Outbox sweep stopped after {} sent: {}", sentSoFar, e.getMessage());

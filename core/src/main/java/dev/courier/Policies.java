@@ -8,8 +8,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The named resilience4j policies that {@link UsePolicy} refers to. A name must be unique across both registries.
- * Only instances already in a registry count: {@link UsePolicy} never creates one with default settings.
+ * The named resilience4j policies that {@link dev.courier.steps.UsePolicy} refers to. A name must be unique across both registries.
+ * Only instances already in a registry count: {@link dev.courier.steps.UsePolicy} never creates one with default settings.
  */
 public final class Policies {
     public static final Policies NONE = new Policies(RetryRegistry.ofDefaults(), CircuitBreakerRegistry.ofDefaults());

@@ -1,6 +1,8 @@
 package dev.courier;
 
 import dev.courier.spi.MessageProducer;
+import dev.courier.spi.Transport;
+import java.util.function.Supplier;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -12,6 +14,11 @@ import java.util.Objects;
 public final class Producers {
     private final Map<String, MessageProducer> byTopic = new LinkedHashMap<>();
     private MessageProducer forAll;
+
+    /** The transport's producer for every topic. */
+    public static Producers of(Transport transport) {
+        return of(Objects.requireNonNull(transport, "transport").producer());
+    }
 
     /** One producer for every topic. */
     public static Producers of(MessageProducer producer) {
@@ -34,6 +41,21 @@ public final class Producers {
     public MessageProducer forTopic(String topic) {
         MessageProducer producer = byTopic.get(topic);
         return producer != null ? producer : forAll;
+    }
+
+    /**
+     * The producer for {@code topic}.
+     *
+     * @throws ProducerException naming the topic and {@code what} (the messages that could not be sent) when there
+     *                           is none
+     */
+    public MessageProducer require(String topic, Supplier<String> what) {
+        MessageProducer producer = forTopic(topic);
+        if (producer == null) {
+            throw new ProducerException("No producer for topic '" + topic + "' (" + what.get() + "); add one with "
+                    + "Producers.add(\"" + topic + "\", producer) or Producers.of(transport)");
+        }
+        return producer;
     }
 
     Producers copy() {

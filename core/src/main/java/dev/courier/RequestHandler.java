@@ -1,8 +1,8 @@
 package dev.courier;
 
 /**
- * Handles one type of request. Annotate {@link #handle} with step annotations ({@link RequestLogging},
- * {@link UsePolicy}, {@link FallbackPolicy}, {@link TimeoutPolicy}, {@link UseInbox}, or your own) to run it
+ * Handles one type of request. Annotate {@link #handle} with step annotations ({@link dev.courier.steps.RequestLogging},
+ * {@link dev.courier.steps.UsePolicy}, {@link dev.courier.steps.FallbackPolicy}, {@link dev.courier.steps.TimeoutPolicy}, {@link dev.courier.steps.UseInbox}, or your own) to run it
  * through a pipeline.
  *
  * <p>The processor calls {@link #handle(Request, RequestContext)}, which by default calls {@link #handle(Request)}.
@@ -25,7 +25,7 @@ public interface RequestHandler<T extends Request> {
     }
 
     /**
-     * Called by {@link FallbackPolicy} when {@link #handle} failed or a circuit breaker refused the call.
+     * Called by {@link dev.courier.steps.FallbackPolicy} when {@link #handle} failed or a circuit breaker refused the call.
      * A handler that uses {@code @FallbackPolicy} must override this or {@link #fallback(Request, Throwable,
      * RequestContext)}; the processor refuses to build otherwise.
      *
@@ -35,7 +35,7 @@ public interface RequestHandler<T extends Request> {
         throw new UnsupportedOperationException(getClass().getName() + " does not override fallback()", cause);
     }
 
-    /** What {@link FallbackPolicy} calls, with the context of the failed handling; by default the two-argument one. */
+    /** What {@link dev.courier.steps.FallbackPolicy} calls, with the context of the failed handling; by default the two-argument one. */
     default void fallback(T request, Throwable cause, RequestContext context) {
         fallback(request, cause);
     }

@@ -1,6 +1,7 @@
 package dev.courier;
 
-import dev.courier.spi.ChannelFactory;
+import dev.courier.spi.ChannelSpec;
+import dev.courier.spi.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,147 +9,201 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a {@code Dispatcher} reads: a channel on a topic, the request types it carries, and how many performers
- * (pump threads) compete for its messages. Immutable; each method returns a changed copy.
+ * What a {@code Dispatcher} reads: a channel on a topic, the request types it carries, the transport it lives on,
+ * how many performers (pump threads) compete for its messages and how failures are settled. Immutable; made by its
+ * {@link Builder}, whose setters check their argument at once.
  *
  * <pre>{@code
- * Subscription.of("task.reminder", TaskReminder.class)
- *         .channelFactory(rabbit).performers(2).prefetch(50)
- *         .requeueCount(3).requeueDelay(Duration.ofSeconds(5));
+ * Subscription.builder("task.reminder", TaskReminder.class)
+ *         .transport(rabbit).performers(2).prefetch(50)
+ *         .requeueCount(3).requeueDelay(Duration.ofSeconds(5))
+ *         .build();
  * }</pre>
  */
 public final class Subscription {
-    private final String topic;
-    private final String channel;
+    private final ChannelSpec spec;
     private final List<Class<? extends Request>> requestTypes;
-    private final ChannelFactory channelFactory;
+    private final Transport transport;
     private final int performers;
-    private final int prefetch;
     private final int requeueCount;
     private final Duration requeueDelay;
     private final int unacceptableLimit;
     private final Duration unacceptableWindow;
     private final Duration receiveTimeout;
     private final boolean acceptQuit;
+    private final MessageRecoverer recoverer;
 
-    private Subscription(String topic, String channel, List<Class<? extends Request>> requestTypes,
-            ChannelFactory channelFactory, int performers, int prefetch, int requeueCount, Duration requeueDelay,
-            int unacceptableLimit, Duration unacceptableWindow, Duration receiveTimeout, boolean acceptQuit) {
-        this.topic = topic;
-        this.channel = channel;
-        this.requestTypes = requestTypes;
-        this.channelFactory = channelFactory;
-        this.performers = performers;
-        this.prefetch = prefetch;
-        this.requeueCount = requeueCount;
-        this.requeueDelay = requeueDelay;
-        this.unacceptableLimit = unacceptableLimit;
-        this.unacceptableWindow = unacceptableWindow;
-        this.receiveTimeout = receiveTimeout;
-        this.acceptQuit = acceptQuit;
+    private Subscription(Builder b) {
+        this.spec = new ChannelSpec(b.topic, b.channel, b.prefetch);
+        this.requestTypes = b.requestTypes;
+        this.transport = b.transport;
+        this.performers = b.performers;
+        this.requeueCount = b.requeueCount;
+        this.requeueDelay = b.requeueDelay;
+        this.unacceptableLimit = b.unacceptableLimit;
+        this.unacceptableWindow = b.unacceptableWindow;
+        this.receiveTimeout = b.receiveTimeout;
+        this.acceptQuit = b.acceptQuit;
+        this.recoverer = b.recoverer;
     }
 
     /**
-     * A subscription to {@code topic} on a channel of the same name, for the given request types. Defaults: one
-     * performer, prefetch 20, requeue count 3, requeue delay 1 s, pause after 10 unacceptable messages within a
-     * minute, receive timeout 500 ms.
+     * A subscription to {@code topic}, on a channel of the same name unless {@link Builder#channel} names another,
+     * for the given request types. Defaults: one performer, prefetch 20, requeue count 3, requeue delay 1 s, pause
+     * after 10 unacceptable messages within a minute, receive timeout 500 ms, failed messages to the transport's
+     * dead letters.
      */
     @SafeVarargs
-    public static Subscription of(String topic, Class<? extends Request>... requestTypes) {
-        requireName(topic, "topic");
-        Objects.requireNonNull(requestTypes, "requestTypes");
-        if (requestTypes.length == 0) {
-            throw new IllegalArgumentException("Subscription to '" + topic + "' needs at least one request type");
-        }
-        List<Class<? extends Request>> types = new ArrayList<>();
-        for (Class<? extends Request> type : requestTypes) {
-            types.add(Objects.requireNonNull(type, "request type for topic '" + topic + "'"));
-        }
-        return new Subscription(topic, topic, List.copyOf(types), null, 1, 20, 3, Duration.ofSeconds(1), 10,
-                Duration.ofMinutes(1), Duration.ofMillis(500), false);
+    public static Builder builder(String topic, Class<? extends Request>... requestTypes) {
+        return new Builder(topic, requestTypes);
     }
 
-    public Subscription channel(String name) {
-        requireName(name, "channel");
-        return new Subscription(topic, name, requestTypes, channelFactory, performers, prefetch, requeueCount,
-                requeueDelay, unacceptableLimit, unacceptableWindow, receiveTimeout, acceptQuit);
+    /** A builder holding this subscription's settings, to make a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder(spec.topic(), requestTypes.toArray(Class[]::new));
+        b.channel = spec.channel();
+        b.transport = transport;
+        b.performers = performers;
+        b.prefetch = spec.prefetch();
+        b.requeueCount = requeueCount;
+        b.requeueDelay = requeueDelay;
+        b.unacceptableLimit = unacceptableLimit;
+        b.unacceptableWindow = unacceptableWindow;
+        b.receiveTimeout = receiveTimeout;
+        b.acceptQuit = acceptQuit;
+        b.recoverer = recoverer;
+        return b;
     }
 
-    public Subscription channelFactory(ChannelFactory factory) {
-        Objects.requireNonNull(factory, "channelFactory");
-        return new Subscription(topic, channel, requestTypes, factory, performers, prefetch, requeueCount,
-                requeueDelay, unacceptableLimit, unacceptableWindow, receiveTimeout, acceptQuit);
-    }
-
-    public Subscription performers(int count) {
-        requireRange(count, 1, 1024, "performers");
-        return new Subscription(topic, channel, requestTypes, channelFactory, count, prefetch, requeueCount,
-                requeueDelay, unacceptableLimit, unacceptableWindow, receiveTimeout, acceptQuit);
-    }
-
-    public Subscription prefetch(int count) {
-        requireRange(count, 1, 65535, "prefetch");
-        return new Subscription(topic, channel, requestTypes, channelFactory, performers, count, requeueCount,
-                requeueDelay, unacceptableLimit, unacceptableWindow, receiveTimeout, acceptQuit);
-    }
-
-    /** How many times a failed message is requeued before it is dead-lettered; 0 dead-letters on first failure. */
-    public Subscription requeueCount(int count) {
-        requireRange(count, 0, 1_000_000, "requeueCount");
-        return new Subscription(topic, channel, requestTypes, channelFactory, performers, prefetch, count,
-                requeueDelay, unacceptableLimit, unacceptableWindow, receiveTimeout, acceptQuit);
-    }
-
-    public Subscription requeueDelay(Duration delay) {
-        requireNotNegative(delay, "requeueDelay");
-        return new Subscription(topic, channel, requestTypes, channelFactory, performers, prefetch, requeueCount,
-                delay, unacceptableLimit, unacceptableWindow, receiveTimeout, acceptQuit);
-    }
-
-    /** Pause the channel when more than {@code limit} unacceptable messages arrive within {@code window}. */
-    public Subscription unacceptableLimit(int limit, Duration window) {
-        requireRange(limit, 0, Integer.MAX_VALUE, "unacceptableLimit");
-        requireNotNegative(window, "unacceptableWindow");
-        return new Subscription(topic, channel, requestTypes, channelFactory, performers, prefetch, requeueCount,
-                requeueDelay, limit, window, receiveTimeout, acceptQuit);
-    }
-
-    public Subscription receiveTimeout(Duration timeout) {
-        requireNotNegative(timeout, "receiveTimeout");
-        return new Subscription(topic, channel, requestTypes, channelFactory, performers, prefetch, requeueCount,
-                requeueDelay, unacceptableLimit, unacceptableWindow, timeout, acceptQuit);
-    }
-
-    /**
-     * Whether a {@code QUIT} message stops the performer that receives it (it is acknowledged, never handled).
-     * Default false: anyone who can publish to the topic could otherwise stop its consumers, so a {@code QUIT}
-     * is dead-lettered as unacceptable instead. Turn it on where only trusted producers reach the channel.
-     */
-    public Subscription acceptQuit(boolean accept) {
-        return new Subscription(topic, channel, requestTypes, channelFactory, performers, prefetch, requeueCount,
-                requeueDelay, unacceptableLimit, unacceptableWindow, receiveTimeout, accept);
-    }
-
-    public String topic() { return topic; }
-    public String channel() { return channel; }
+    public String topic() { return spec.topic(); }
+    public String channel() { return spec.channel(); }
+    /** What the transport is given to open this channel. */
+    public ChannelSpec channelSpec() { return spec; }
     public List<Class<? extends Request>> requestTypes() { return requestTypes; }
-    /** The transport's factory, or null when none was set (a dispatcher refuses to start it). */
-    public ChannelFactory channelFactory() { return channelFactory; }
+    public Transport transport() { return transport; }
     public int performers() { return performers; }
-    public int prefetch() { return prefetch; }
+    public int prefetch() { return spec.prefetch(); }
     public int requeueCount() { return requeueCount; }
     public Duration requeueDelay() { return requeueDelay; }
     public int unacceptableLimit() { return unacceptableLimit; }
     public Duration unacceptableWindow() { return unacceptableWindow; }
     public Duration receiveTimeout() { return receiveTimeout; }
     public boolean acceptQuit() { return acceptQuit; }
+    public MessageRecoverer recoverer() { return recoverer; }
 
     @Override
     public String toString() {
-        return "Subscription[topic=" + topic + ", channel=" + channel + ", types="
+        return "Subscription[topic=" + topic() + ", channel=" + channel() + ", types="
                 + Arrays.toString(requestTypes.stream().map(Class::getSimpleName).toArray()) + ", performers="
-                + performers + ", prefetch=" + prefetch + ", requeueCount=" + requeueCount + ", requeueDelay="
+                + performers + ", prefetch=" + prefetch() + ", requeueCount=" + requeueCount + ", requeueDelay="
                 + requeueDelay + "]";
+    }
+
+    /** Configures a {@link Subscription}; every setter checks its argument and names it when it is wrong. */
+    public static final class Builder {
+        private final String topic;
+        private final List<Class<? extends Request>> requestTypes;
+        private String channel;
+        private Transport transport;
+        private int performers = 1;
+        private int prefetch = ChannelSpec.DEFAULT_PREFETCH;
+        private int requeueCount = 3;
+        private Duration requeueDelay = Duration.ofSeconds(1);
+        private int unacceptableLimit = 10;
+        private Duration unacceptableWindow = Duration.ofMinutes(1);
+        private Duration receiveTimeout = Duration.ofMillis(500);
+        private boolean acceptQuit;
+        private MessageRecoverer recoverer = MessageRecoverer.DEAD_LETTER;
+
+        @SafeVarargs
+        private Builder(String topic, Class<? extends Request>... types) {
+            requireName(topic, "topic");
+            Objects.requireNonNull(types, "requestTypes");
+            if (types.length == 0) {
+                throw new IllegalArgumentException("Subscription to '" + topic + "' needs at least one request type");
+            }
+            List<Class<? extends Request>> list = new ArrayList<>();
+            for (Class<? extends Request> type : types) {
+                list.add(Objects.requireNonNull(type, "request type for topic '" + topic + "'"));
+            }
+            this.topic = topic;
+            this.channel = topic;
+            this.requestTypes = List.copyOf(list);
+        }
+
+        /** The channel's name (a queue on a broker); the topic's name by default. */
+        public Builder channel(String name) {
+            requireName(name, "channel");
+            this.channel = name;
+            return this;
+        }
+
+        /** The transport the channel lives on; required. */
+        public Builder transport(Transport value) {
+            this.transport = Objects.requireNonNull(value, "transport");
+            return this;
+        }
+
+        public Builder performers(int count) {
+            this.performers = requireRange(count, 1, 1024, "performers");
+            return this;
+        }
+
+        public Builder prefetch(int count) {
+            this.prefetch = requireRange(count, 1, 65535, "prefetch");
+            return this;
+        }
+
+        /** How many times a failed message is requeued before it is dead-lettered; 0 dead-letters on first failure. */
+        public Builder requeueCount(int count) {
+            this.requeueCount = requireRange(count, 0, 1_000_000, "requeueCount");
+            return this;
+        }
+
+        public Builder requeueDelay(Duration delay) {
+            this.requeueDelay = requireNotNegative(delay, "requeueDelay");
+            return this;
+        }
+
+        /** Pause the channel when more than {@code limit} unacceptable messages arrive within {@code window}. */
+        public Builder unacceptableLimit(int limit, Duration window) {
+            this.unacceptableLimit = requireRange(limit, 0, Integer.MAX_VALUE, "unacceptableLimit");
+            this.unacceptableWindow = requireNotNegative(window, "unacceptableWindow");
+            return this;
+        }
+
+        public Builder receiveTimeout(Duration timeout) {
+            this.receiveTimeout = requireNotNegative(timeout, "receiveTimeout");
+            return this;
+        }
+
+        /**
+         * Whether a {@code QUIT} message stops the performer that receives it (it is acknowledged, never handled).
+         * Default false: anyone who can publish to the topic could otherwise stop its consumers, so a {@code QUIT}
+         * is dead-lettered as unacceptable instead. Turn it on where only trusted producers reach the channel.
+         */
+        public Builder acceptQuit(boolean accept) {
+            this.acceptQuit = accept;
+            return this;
+        }
+
+        /**
+         * What becomes of a message the pump gives up on (unacceptable, rejected, or out of requeues); by default
+         * {@link MessageRecoverer#DEAD_LETTER}, the transport's dead letters.
+         */
+        public Builder recoverer(MessageRecoverer value) {
+            this.recoverer = Objects.requireNonNull(value, "recoverer");
+            return this;
+        }
+
+        /** @throws ConfigurationException when no transport was given */
+        public Subscription build() {
+            if (transport == null) {
+                throw new ConfigurationException("Subscription to '" + topic + "' (channel '" + channel
+                        + "') has no transport: call transport(...) with the broker it reads");
+            }
+            return new Subscription(this);
+        }
     }
 
     private static void requireName(String value, String what) {
@@ -158,16 +213,18 @@ public final class Subscription {
         }
     }
 
-    private static void requireRange(int value, int min, int max, String what) {
+    private static int requireRange(int value, int min, int max, String what) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(what + " must be between " + min + " and " + max + " but was " + value);
         }
+        return value;
     }
 
-    private static void requireNotNegative(Duration value, String what) {
+    private static Duration requireNotNegative(Duration value, String what) {
         Objects.requireNonNull(value, what);
         if (value.isNegative()) {
             throw new IllegalArgumentException(what + " must not be negative but was " + value);
         }
+        return value;
     }
 }

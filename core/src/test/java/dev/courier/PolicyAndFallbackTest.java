@@ -1,5 +1,7 @@
 package dev.courier;
 
+import dev.courier.steps.FallbackPolicy;
+import dev.courier.steps.UsePolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

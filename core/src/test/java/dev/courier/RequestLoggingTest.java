@@ -1,5 +1,6 @@
 package dev.courier;
 
+import dev.courier.steps.RequestLogging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What {@link RequestLogging} writes, read back from the SLF4J back end of the tests (slf4j-simple, which writes to
- * {@code System.err}; core's pom sets the {@code dev.courier.RequestLogging} logger to INFO).
+ * {@code System.err}; core's pom sets the {@code dev.courier.steps.RequestLogging} logger to INFO).
  */
 class RequestLoggingTest {
     record Ship(UUID id, String address) implements Command {}
@@ -44,7 +45,7 @@ class RequestLoggingTest {
             }
         });
         assertThat(log)
-                .contains("dev.courier.RequestLogging - Shipper handling Ship " + delivered.id())
+                .contains("dev.courier.steps.RequestLogging - Shipper handling Ship " + delivered.id())
                 .containsPattern("Shipper handled Ship " + delivered.id() + " in \\d+ ms")
                 .contains("Shipper handling Ship " + lost.id())
                 .containsPattern("Shipper failed Ship " + lost.id()

@@ -1,5 +1,7 @@
 package dev.courier;
 
+import dev.courier.steps.UseInbox;
+import dev.courier.steps.TimeoutPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

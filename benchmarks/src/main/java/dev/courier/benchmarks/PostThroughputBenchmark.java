@@ -172,7 +172,7 @@ public final class PostThroughputBenchmark {
                     .build();
             dispatcher = Dispatcher.builder()
                     .processor(processor)
-                    .subscription(Subscription.of(TOPIC, TaskReminder.class).channelFactory(transport).performers(1))
+                    .subscription(Subscription.builder(TOPIC, TaskReminder.class).transport(transport).performers(1).build())
                     .build()
                     .start();
         }

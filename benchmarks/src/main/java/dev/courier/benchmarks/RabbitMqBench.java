@@ -7,7 +7,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import dev.courier.Request;
-import dev.courier.Subscription;
+import dev.courier.spi.ChannelSpec;
 import dev.courier.message.Message;
 import dev.courier.message.MessageBody;
 import dev.courier.message.MessageHeader;
@@ -58,12 +58,12 @@ final class RabbitMqBench implements AutoCloseable {
     final String topic = prefix + ".work";
     final RabbitMqTransport transport;
     final Connection raw;
-    final Subscription subscription;
+    final ChannelSpec subscription;
 
     RabbitMqBench() throws Exception {
         transport = RabbitMqTransport.connect(RabbitMqConfig.builder().uri(URI).exchange(prefix)
                 .confirmWindow(WINDOW).connectionName(prefix).build());
-        subscription = Subscription.of(topic, Ping.class).prefetch(PREFETCH).channelFactory(transport);
+        subscription = ChannelSpec.of(topic).withPrefetch(PREFETCH);
         transport.declareChannel(subscription);
         ConnectionFactory factory = new ConnectionFactory();
         factory.setUri(URI);

@@ -66,8 +66,8 @@ public final class RabbitMqCallBenchmark {
                     .mappers(new MessageMappers().json(Ask.class, topic).reply(Answer.class))
                     .producers(Producers.of(producer)).build());
             Dispatcher dispatcher = Dispatcher.builder().processor(server.get())
-                    .subscription(Subscription.of(topic, Ask.class).channel(topic).channelFactory(transport)
-                            .receiveTimeout(Duration.ofMillis(200)))
+                    .subscription(Subscription.builder(topic, Ask.class).channel(topic).transport(transport)
+                            .receiveTimeout(Duration.ofMillis(200)).build())
                     .build().start();
             try (CommandProcessor client = CommandProcessor.builder()
                     .mappers(new MessageMappers().json(Ask.class, topic).reply(Answer.class))

@@ -128,8 +128,8 @@ public final class RabbitMqFullStackBenchmark {
                     .mappers(new MessageMappers().json(Job.class, bench.topic))
                     .producers(Producers.of(bench.transport.producer())).build();
                     Dispatcher dispatcher = Dispatcher.builder().processor(consuming)
-                            .subscription(Subscription.of(bench.topic, Job.class).channel(bench.subscription.channel())
-                                    .prefetch(RabbitMqBench.PREFETCH).channelFactory(bench.transport))
+                            .subscription(Subscription.builder(bench.topic, Job.class).channel(bench.subscription.channel())
+                                    .prefetch(RabbitMqBench.PREFETCH).transport(bench.transport).build())
                             .build().start()) {
                 List<CompletableFuture<UUID>> posted = new ArrayList<>(n);
                 long start = System.nanoTime();

@@ -1,7 +1,6 @@
 package dev.courier.internal;
 
 import dev.courier.ChannelState;
-import dev.courier.CommandProcessor;
 import dev.courier.Subscription;
 import dev.courier.message.MessageMappers;
 import java.time.Clock;
@@ -18,7 +17,7 @@ public final class ChannelRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelRunner.class);
 
     /** What a pump needs from its dispatcher, fixed when the dispatcher is built. */
-    public record Settings(CommandProcessor processor, MessageMappers mappers, Clock clock, ThreadFactory threads,
+    public record Settings(LocalHandling handling, MessageMappers mappers, Clock clock, ThreadFactory threads,
             Duration minBackoff, Duration maxBackoff) {}
 
     private final Subscription subscription;
@@ -51,7 +50,7 @@ public final class ChannelRunner {
         threads.removeIf(t -> !t.isAlive());
         unacceptable.reset();
         for (int i = 1; i <= subscription.performers(); i++) {
-            MessagePump pump = new MessagePump(this, settings.processor(), settings.mappers(), settings.clock(),
+            MessagePump pump = new MessagePump(this, settings.handling(), settings.mappers(), settings.clock(),
                     settings.minBackoff(), settings.maxBackoff());
             pump.prepare();
             Thread thread = settings.threads().newThread(pump);

@@ -1,40 +1,34 @@
 package dev.courier.internal;
 
 import dev.courier.Command;
-import dev.courier.CommandProcessor;
-import dev.courier.DeferMessageException;
-import dev.courier.DuplicateMessageException;
 import dev.courier.Event;
-import dev.courier.PublishFailedException;
+import dev.courier.MessageRecoverer;
 import dev.courier.RejectMessageException;
 import dev.courier.Request;
 import dev.courier.Subscription;
 import dev.courier.message.Message;
 import dev.courier.message.MessageMappers;
-import dev.courier.message.MessageMappingException;
-import dev.courier.message.MessageType;
 import dev.courier.spi.DeadLetterReason;
 import dev.courier.spi.MessageConsumer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One performer of one channel: receives a message, maps it, runs its handler through the processor, and settles
- * it by the decision table in docs/dispatcher.md. Never acknowledges before the handler finished. Stops fetching as
- * soon as it is asked to stop; the message in hand is finished and settled first.
+ * One performer of one channel: receives a message, maps it, runs its handler through {@link LocalHandling}, and
+ * settles it as {@link Settlement} decides (the decision table in docs/dispatcher.md). Never acknowledges before
+ * the handler finished. Stops fetching as soon as it is asked to stop; the message in hand is finished and settled
+ * first.
  */
 final class MessagePump implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(MessagePump.class);
 
     private final ChannelRunner channel;
     private final Subscription subscription;
-    private final CommandProcessor processor;
+    private final LocalHandling handling;
     private final MessageMappers mappers;
     private final Clock clock;
     private final Duration minBackoff;
@@ -45,11 +39,11 @@ final class MessagePump implements Runnable {
     private volatile String failure;
     private volatile MessageConsumer consumer;
 
-    MessagePump(ChannelRunner channel, CommandProcessor processor, MessageMappers mappers, Clock clock,
+    MessagePump(ChannelRunner channel, LocalHandling handling, MessageMappers mappers, Clock clock,
             Duration minBackoff, Duration maxBackoff) {
         this.channel = channel;
         this.subscription = channel.subscription();
-        this.processor = processor;
+        this.handling = handling;
         this.mappers = mappers;
         this.clock = clock;
         this.minBackoff = minBackoff;
@@ -62,7 +56,7 @@ final class MessagePump implements Runnable {
      */
     void prepare() {
         try {
-            consumer = subscription.channelFactory().createConsumer(subscription);
+            consumer = subscription.transport().createConsumer(subscription.channelSpec());
         } catch (RuntimeException e) {
             failure = "cannot open the channel, retrying: " + e.getMessage();
             LOG.warn("Channel '{}' (topic '{}') could not be opened yet; its pump will retry: {}",
@@ -96,7 +90,7 @@ final class MessagePump implements Runnable {
             while (running) {
                 try {
                     if (consumer == null) {
-                        consumer = subscription.channelFactory().createConsumer(subscription);
+                        consumer = subscription.transport().createConsumer(subscription.channelSpec());
                     }
                     Message message = consumer.receive(subscription.receiveTimeout());
                     backoff = minBackoff;
@@ -129,110 +123,85 @@ final class MessagePump implements Runnable {
     }
 
     private void process(Message message) {
-        if (message.header().messageType() == MessageType.QUIT && subscription.acceptQuit()) {
-            consumer.acknowledge(message);
-            LOG.info("Channel '{}' received a quit message; this performer stops", subscription.channel());
-            running = false;
-            return;
-        }
-        Request request;
-        try {
-            if (message.header().messageType() == MessageType.QUIT) {
-                throw new MessageMappingException(message.topic(), message.id(), "it is a QUIT message, and this "
-                        + "subscription does not accept them (Subscription.acceptQuit)");
+        Settlement.Decision decision = Settlement.admit(message, subscription);
+        if (decision == null) {
+            Request request = null;
+            try {
+                request = mappers.toRequest(message, subscription.requestTypes());
+            } catch (RuntimeException e) {
+                decision = Settlement.unacceptable(message, e);
+                channel.unacceptable(e.getMessage());
             }
-            if (message.header().messageType() == MessageType.UNACCEPTABLE) {
-                throw new MessageMappingException(message.topic(), message.id(),
-                        "the transport marked it unacceptable: " + message.header().bag().getOrDefault(
-                                DeadLetterReason.DETAIL, "no detail"));
+            if (request != null) {
+                decision = Settlement.afterHandling(message, handle(request, message), subscription);
             }
-            request = mappers.toRequest(message, subscription.requestTypes());
-        } catch (RuntimeException e) {
-            deadLetter(message, "unacceptable", e, message.header().handledCount());
-            channel.unacceptable(e.getMessage());
-            return;
         }
+        settle(message, decision);
+    }
+
+    /** Runs the request's handlers; returns what they threw, or null. */
+    private Throwable handle(Request request, Message message) {
         try {
             if (request instanceof Command command) {
-                processor.send(command, message);
+                handling.send(command, message);
             } else if (request instanceof Event event) {
-                processor.publish(event, message);
+                handling.publish(event, message);
             } else {
                 throw new RejectMessageException(request.getClass().getName() + " is neither a Command nor an Event");
             }
+            return null;
         } catch (RuntimeException | Error e) {
-            failed(message, e);
-            return;
+            return e;
         }
-        consumer.acknowledge(message);
-        channel.acknowledged();
     }
 
-    private void failed(Message message, Throwable failure) {
-        if (onlyDuplicates(failure)) {
-            // @UseInbox found it already handled by every handler that failed: a redelivery of finished work.
-            // Requeueing would only fail the same way until it is dead-lettered; the work is done, so acknowledge.
-            LOG.info("Acknowledging {} on '{}' without handling it: {}", message.id(), subscription.channel(),
-                    failure.getMessage());
+    private void settle(Message message, Settlement.Decision decision) {
+        if (decision instanceof Settlement.Acknowledge ack) {
+            if (ack.note() != null) {
+                LOG.info("Acknowledging {} on '{}' without handling it: {}", message.id(), subscription.channel(),
+                        ack.note());
+            }
             consumer.acknowledge(message);
             channel.acknowledged();
-            return;
+        } else if (decision instanceof Settlement.Requeue requeue) {
+            LOG.info("Requeueing {} on '{}' in {} ms after attempt {} of {}: {}", message.id(),
+                    subscription.channel(), requeue.delay().toMillis(), requeue.attempts(),
+                    subscription.requeueCount() + 1, requeue.cause().toString());
+            consumer.requeue(message, requeue.delay());
+            channel.requeued();
+        } else if (decision instanceof Settlement.GiveUp giveUp) {
+            giveUp(message, giveUp);
+        } else {
+            consumer.acknowledge(message);
+            LOG.info("Channel '{}' received a quit message; this performer stops", subscription.channel());
+            running = false;
         }
-        int attempts = message.header().handledCount() + 1;
-        RejectMessageException reject = find(failure, RejectMessageException.class);
-        if (reject != null) {
-            deadLetter(message, "rejected", reject, attempts);
-            return;
-        }
-        if (attempts > subscription.requeueCount()) {
-            deadLetter(message, "handler-failed", failure, attempts);
-            return;
-        }
-        DeferMessageException defer = find(failure, DeferMessageException.class);
-        Duration delay = defer != null ? defer.delay() : subscription.requeueDelay();
-        LOG.info("Requeueing {} on '{}' in {} ms after attempt {} of {}: {}", message.id(), subscription.channel(),
-                delay.toMillis(), attempts, subscription.requeueCount() + 1, failure.toString());
-        consumer.requeue(message, delay);
-        channel.requeued();
     }
 
-    private void deadLetter(Message message, String reason, Throwable cause, int attempts) {
-        Throwable root = cause;
-        DeadLetterReason why = new DeadLetterReason(reason, String.valueOf(root.getMessage()),
-                root.getClass().getName(), message.topic(), attempts, clock.instant());
-        LOG.warn("Dead-lettering {} from '{}' ({}): {}", message.id(), subscription.channel(), reason,
+    /** Hands the message to the subscription's recoverer, and dead-letters it unless the recoverer took it. */
+    private void giveUp(Message message, Settlement.GiveUp giveUp) {
+        Throwable cause = giveUp.cause();
+        DeadLetterReason why = new DeadLetterReason(giveUp.reason(), String.valueOf(cause.getMessage()),
+                cause.getClass().getName(), message.topic(), giveUp.attempts(), clock.instant());
+        MessageRecoverer.Recovery recovery;
+        try {
+            recovery = subscription.recoverer().recover(message, why);
+        } catch (Exception | Error e) {
+            LOG.error("The recoverer of channel '{}' failed on {}; dead-lettering it instead: {}",
+                    subscription.channel(), message.id(), e.toString());
+            recovery = MessageRecoverer.Recovery.DEAD_LETTER;
+        }
+        if (recovery == MessageRecoverer.Recovery.ACKNOWLEDGE) {
+            LOG.warn("Giving up on {} from '{}' ({}); its recoverer took it: {}", message.id(),
+                    subscription.channel(), giveUp.reason(), why.detail());
+            consumer.acknowledge(message);
+            channel.deadLettered();
+            return;
+        }
+        LOG.warn("Dead-lettering {} from '{}' ({}): {}", message.id(), subscription.channel(), giveUp.reason(),
                 why.detail());
         consumer.reject(message, why);
         channel.deadLettered();
-    }
-
-    /** Whether the failure is a duplicate, or a publish whose every failed handler had already handled it. */
-    static boolean onlyDuplicates(Throwable failure) {
-        if (failure instanceof DuplicateMessageException) {
-            return true;
-        }
-        return failure instanceof PublishFailedException publish && !publish.failures().isEmpty()
-                && publish.failures().stream().allMatch(f -> f instanceof DuplicateMessageException);
-    }
-
-    /** The first throwable of {@code type} in the cause chain or among suppressed (publish failures). */
-    static <T extends Throwable> T find(Throwable failure, Class<T> type) {
-        Deque<Throwable> todo = new ArrayDeque<>();
-        todo.add(failure);
-        int guard = 0;
-        while (!todo.isEmpty() && guard++ < 100) {
-            Throwable t = todo.removeFirst();
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-            if (t.getCause() != null && t.getCause() != t) {
-                todo.add(t.getCause());
-            }
-            for (Throwable s : t.getSuppressed()) {
-                todo.add(s);
-            }
-        }
-        return null;
     }
 
     private void closeConsumer() {

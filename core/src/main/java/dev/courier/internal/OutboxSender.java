@@ -76,7 +76,7 @@ public final class OutboxSender {
         }
         BiFunction<Void, Throwable, List<UUID>> settle = (ok, failure) -> {
             if (failure != null) {
-                throw new CompletionException(failed(topic, ids, unwrap(failure)));
+                throw new CompletionException(failed(topic, ids, Futures.unwrap(failure)));
             }
             outbox.markDispatched(ids, clock.instant());
             return ids;
@@ -99,7 +99,7 @@ public final class OutboxSender {
         String topic = messages.get(0).topic();
         for (Message message : messages) {
             if (!message.topic().equals(topic)) {
-                return await(send(messages), timeout, what);
+                return Futures.await(send(messages), timeout, what);
             }
         }
         List<UUID> ids = ids(messages);
@@ -117,14 +117,14 @@ public final class OutboxSender {
                 sent.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             }
         } catch (CompletionException | ExecutionException e) {
-            throw failed(topic, ids, unwrap(e));
+            throw failed(topic, ids, Futures.unwrap(e));
         } catch (TimeoutException e) {
             markWhenConfirmed(sent, ids);
-            throw notConfirmed(what, timeout);
+            throw Futures.notConfirmed(what, timeout);
         } catch (InterruptedException e) {
             markWhenConfirmed(sent, ids);
             Thread.currentThread().interrupt();
-            throw interrupted(what, e);
+            throw Futures.interrupted(what, e);
         }
         outbox.markDispatched(ids, clock.instant());
         return ids;
@@ -140,12 +140,7 @@ public final class OutboxSender {
     }
 
     private MessageProducer producer(String topic, List<UUID> ids) {
-        MessageProducer producer = producers.forTopic(topic);
-        if (producer == null) {
-            throw new ProducerException("No producer for topic '" + topic + "'; messages " + ids
-                    + " stay outstanding in the outbox");
-        }
-        return producer;
+        return producers.require(topic, () -> "messages " + ids + " stay outstanding in the outbox");
     }
 
     private static CompletableFuture<Void> send(MessageProducer producer, List<Message> messages) {
@@ -159,38 +154,5 @@ public final class OutboxSender {
     private static ProducerException failed(String topic, List<UUID> ids, Throwable cause) {
         return new ProducerException("Sending " + ids.size() + " message(s) on topic '" + topic + "' failed (they stay"
                 + " outstanding in the outbox): " + cause.getMessage(), cause);
-    }
-
-    private static ProducerException notConfirmed(Supplier<String> what, Duration timeout) {
-        return new ProducerException(what.get() + " was not confirmed within " + timeout.toMillis()
-                + " ms; it stays outstanding in the outbox for the sweeper");
-    }
-
-    private static ProducerException interrupted(Supplier<String> what, InterruptedException e) {
-        return new ProducerException("Interrupted waiting for " + what.get() + " to be confirmed", e);
-    }
-
-    /**
-     * Waits for {@code future}, turning a timeout or failure into an exception that says what is outstanding
-     * ({@code what}, only made when needed: this is on every post's path).
-     */
-    public static <T> T await(CompletableFuture<T> future, Duration timeout, Supplier<String> what) {
-        try {
-            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw notConfirmed(what, timeout);
-        } catch (ExecutionException e) {
-            throw Sneaky.rethrow(unwrap(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw interrupted(what, e);
-        }
-    }
-
-    static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 }

@@ -3,10 +3,10 @@ package dev.courier.internal;
 import dev.courier.CourierException;
 import dev.courier.Reply;
 import dev.courier.Request;
-import dev.courier.Subscription;
 import dev.courier.message.Message;
 import dev.courier.message.MessageMappers;
-import dev.courier.spi.ChannelFactory;
+import dev.courier.spi.ChannelSpec;
+import dev.courier.spi.Transport;
 import dev.courier.spi.DeadLetterReason;
 import dev.courier.spi.MessageConsumer;
 import dev.courier.spi.MessageListener;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * counted; a message for a recipient that is not registered is dead-lettered with the reason.
  *
  * <p>Replies to calls are taken on the transport's delivery thread where the transport offers that (a listening
- * consumer, see {@link ChannelFactory#createConsumer(Subscription, MessageListener)}): completing the caller's future
+ * consumer, see {@link Transport#createConsumer(ChannelSpec, MessageListener)}): completing the caller's future
  * there saves waking this listener's thread first. Messages for recipients always run on this listener's thread, so
  * that a slow callback never holds up the transport. The thread also watches the consumer and replaces it when it
  * breaks.
@@ -38,12 +38,15 @@ import org.slf4j.LoggerFactory;
 public final class ReplyListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplyListener.class);
 
+    private static final Duration RECEIVE_TIMEOUT = Duration.ofMillis(200);
+
     private record Pending(Class<? extends Reply> type, CompletableFuture<Reply> future) {}
 
     private record Recipient(Class<? extends Request> type, Consumer<Request> callback) {}
 
     private final String address;
-    private final Subscription subscription;
+    private final Transport transport;
+    private final ChannelSpec channel;
     private final MessageMappers mappers;
     private final Clock clock;
     private final Map<UUID, Pending> pending = new ConcurrentHashMap<>();
@@ -53,13 +56,13 @@ public final class ReplyListener implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public ReplyListener(String address, ChannelFactory channels, MessageMappers mappers, Clock clock) {
+    public ReplyListener(String address, Transport transport, MessageMappers mappers, Clock clock) {
         this.address = address;
         this.mappers = mappers;
         this.clock = clock;
-        this.subscription = Subscription.of(address, Reply.class).channelFactory(channels)
-                .receiveTimeout(Duration.ofMillis(200));
-        MessageConsumer first = channels.createConsumer(subscription, this::offer);
+        this.transport = transport;
+        this.channel = ChannelSpec.of(address);
+        MessageConsumer first = transport.createConsumer(channel, this::offer);
         this.thread = new NamedThreadFactory("courier-replies").newThread(() -> run(first));
         thread.start();
     }
@@ -106,9 +109,9 @@ public final class ReplyListener implements AutoCloseable {
         while (running) {
             try {
                 if (consumer == null) {
-                    consumer = subscription.channelFactory().createConsumer(subscription, this::offer);
+                    consumer = transport.createConsumer(channel, this::offer);
                 }
-                Message message = consumer.receive(subscription.receiveTimeout());
+                Message message = consumer.receive(RECEIVE_TIMEOUT);
                 if (message != null) {
                     deliver(consumer, message);
                 }

@@ -3,7 +3,7 @@ package dev.courier.spi;
 import dev.courier.message.Message;
 
 /**
- * Is offered each message of a listening consumer ({@link ChannelFactory#createConsumer(dev.courier.Subscription,
+ * Is offered each message of a listening consumer ({@link Transport#createConsumer(ChannelSpec,
  * MessageListener)}) on the transport's own delivery thread, as soon as it arrives: one thread hand-off less than
  * {@link MessageConsumer#receive}, for readers where latency matters, such as a processor's reply channel.
  */

@@ -2,7 +2,7 @@ package dev.courier.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.courier.testing.Await;
+import dev.courier.test.Await;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;

@@ -9,7 +9,7 @@ import dev.courier.HandlerRegistry;
 import dev.courier.Producers;
 import dev.courier.Request;
 import dev.courier.Subscription;
-import dev.courier.testing.Await;
+import dev.courier.test.Await;
 import dev.courier.transport.rabbitmq.RabbitMqConfig;
 import dev.courier.transport.rabbitmq.RabbitMqTransport;
 import java.lang.management.ManagementFactory;
@@ -74,8 +74,8 @@ class ConnectionCloseScenarioTest {
                     .producers(Producers.of(consumerTransport.producer())).build();
                     Dispatcher dispatcher = Dispatcher.builder().processor(consuming)
                             .reconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))
-                            .subscription(Subscription.of(rig.topic, Work.class).channelFactory(consumerTransport)
-                                    .performers(2).prefetch(20))
+                            .subscription(Subscription.builder(rig.topic, Work.class).transport(consumerTransport)
+                                    .performers(2).prefetch(20).build())
                             .build().start()) {
                 Thread poster = new Thread(() -> {
                     int n = 0;

@@ -3,12 +3,13 @@ package dev.courier.reliability;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.courier.CommandProcessor;
+import dev.courier.CommandProcessorBuilder;
 import dev.courier.Dispatcher;
 import dev.courier.HandlerRegistry;
 import dev.courier.Producers;
 import dev.courier.RequestHandler;
 import dev.courier.Subscription;
-import dev.courier.UseInbox;
+import dev.courier.steps.UseInbox;
 import dev.courier.message.MessageMappers;
 import dev.courier.store.jdbc.InTransaction;
 import dev.courier.store.jdbc.JdbcInbox;
@@ -61,7 +62,7 @@ public final class ConsumerNode {
             HandlingLog.record(dataSource, table, work);
         };
         HandlerRegistry handlers = new HandlerRegistry();
-        CommandProcessor.Builder processor = CommandProcessor.builder()
+        CommandProcessorBuilder processor = CommandProcessor.builder()
                 .mappers(new MessageMappers().json(Work.class, opts.get("topic")));
         String inboxTable = opts.getOrDefault("inbox", "");
         if (inboxTable.isEmpty()) {
@@ -86,11 +87,11 @@ public final class ConsumerNode {
         CommandProcessor built = processor.handlers(handlers).producers(Producers.of(transport.producer())).build();
         Dispatcher dispatcher = Dispatcher.builder().processor(built)
                 .reconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(2))
-                .subscription(Subscription.of(opts.get("topic"), Work.class).channelFactory(transport)
+                .subscription(Subscription.builder(opts.get("topic"), Work.class).transport(transport)
                         .performers(Integer.parseInt(opts.getOrDefault("performers", "2")))
                         .prefetch(Integer.parseInt(opts.getOrDefault("prefetch", "50")))
                         .requeueCount(Integer.parseInt(opts.getOrDefault("requeueCount", "1000")))
-                        .requeueDelay(Duration.ofMillis(Long.parseLong(opts.getOrDefault("requeueDelayMs", "200")))))
+                        .requeueDelay(Duration.ofMillis(Long.parseLong(opts.getOrDefault("requeueDelayMs", "200")))).build())
                 .build();
         dispatcher.start();
         System.out.println("READY " + ProcessHandle.current().pid());

@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.courier.CommandProcessor;
 import dev.courier.Producers;
-import dev.courier.Subscription;
+import dev.courier.spi.ChannelSpec;
 import dev.courier.message.MessageMappers;
 import dev.courier.store.jdbc.JdbcOutbox;
 import dev.courier.transport.rabbitmq.RabbitMqConfig;
@@ -69,7 +69,7 @@ public final class CredentialsProbe {
             try (RabbitMqTransport transport = RabbitMqTransport.connect(config)) {
                 System.out.println("TRANSPORT " + transport);
                 String topic = exchange + ".probe";
-                transport.declareChannel(Subscription.of(topic, Work.class).channelFactory(transport));
+                transport.declareChannel(ChannelSpec.of(topic));
                 try (CommandProcessor processor = CommandProcessor.builder()
                         .mappers(new MessageMappers().json(Work.class, topic))
                         .producers(Producers.of(transport.producer())).build()) {

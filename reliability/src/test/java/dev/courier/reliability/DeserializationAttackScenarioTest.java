@@ -11,7 +11,7 @@ import dev.courier.CommandProcessor;
 import dev.courier.Dispatcher;
 import dev.courier.HandlerRegistry;
 import dev.courier.Producers;
-import dev.courier.testing.Await;
+import dev.courier.test.Await;
 import dev.courier.transport.rabbitmq.RabbitMqTransport;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +51,7 @@ class DeserializationAttackScenarioTest {
             try (CommandProcessor consuming = CommandProcessor.builder().mappers(rig.mappers()).handlers(handlers)
                     .producers(Producers.of(rig.producer)).build();
                     Dispatcher dispatcher = Dispatcher.builder().processor(consuming)
-                            .subscription(rig.subscription()).build().start();
+                            .subscription(rig.subscription().build()).build().start();
                     Connection raw = Services.rawConnection(rig.prefix + "-attacker");
                     Channel channel = raw.createChannel()) {
                 for (String[] attack : attacks) {

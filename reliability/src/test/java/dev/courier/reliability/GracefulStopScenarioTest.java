@@ -9,7 +9,7 @@ import dev.courier.HandlerRegistry;
 import dev.courier.Producers;
 import dev.courier.Request;
 import dev.courier.spi.OutboxTransaction;
-import dev.courier.testing.Await;
+import dev.courier.test.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +70,7 @@ class GracefulStopScenarioTest {
             try (CommandProcessor consuming = CommandProcessor.builder().mappers(rig.mappers()).handlers(slow)
                     .producers(Producers.of(rig.producer)).build()) {
                 Dispatcher dispatcher = Dispatcher.builder().processor(consuming)
-                        .subscription(rig.subscription().performers(PERFORMERS).prefetch(10)).build().start();
+                        .subscription(rig.subscription().performers(PERFORMERS).prefetch(10).build()).build().start();
                 Await.until(Duration.ofSeconds(20), "handlers running", () -> finished.size() >= PERFORMERS);
                 hold.set(true);
                 Await.until(Duration.ofSeconds(20), "every performer inside a handler",
@@ -93,7 +93,7 @@ class GracefulStopScenarioTest {
                     work -> finished.computeIfAbsent(work.id(), id -> new AtomicInteger()).incrementAndGet());
             try (CommandProcessor consuming = CommandProcessor.builder().mappers(rig.mappers()).handlers(quick)
                     .producers(Producers.of(rig.producer)).build();
-                    Dispatcher rest = Dispatcher.builder().processor(consuming).subscription(rig.subscription())
+                    Dispatcher rest = Dispatcher.builder().processor(consuming).subscription(rig.subscription().build())
                             .build().start()) {
                 Await.until(Duration.ofSeconds(20), "the rest handled", () -> finished.size() == MESSAGES);
             }

@@ -1,6 +1,6 @@
 package dev.courier.reliability;
 
-import dev.courier.testing.Await;
+import dev.courier.test.Await;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

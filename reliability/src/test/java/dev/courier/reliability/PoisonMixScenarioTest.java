@@ -15,7 +15,7 @@ import dev.courier.Request;
 import dev.courier.Subscription;
 import dev.courier.message.MessageMappers;
 import dev.courier.spi.DeadLetterReason;
-import dev.courier.testing.Await;
+import dev.courier.test.Await;
 import dev.courier.transport.rabbitmq.RabbitMqConfig;
 import dev.courier.transport.rabbitmq.RabbitMqTransport;
 import java.nio.charset.StandardCharsets;
@@ -73,9 +73,9 @@ class PoisonMixScenarioTest {
             try (CommandProcessor consuming = CommandProcessor.builder().mappers(rig.mappers()).handlers(handlers)
                     .producers(Producers.of(consumerTransport.producer())).build();
                     Dispatcher dispatcher = Dispatcher.builder().processor(consuming)
-                            .subscription(Subscription.of(rig.topic, Work.class).channelFactory(consumerTransport)
+                            .subscription(Subscription.builder(rig.topic, Work.class).transport(consumerTransport)
                                     .requeueCount(3).requeueDelay(Duration.ofMillis(200))
-                                    .unacceptableLimit(10_000, Duration.ofMinutes(1)))
+                                    .unacceptableLimit(10_000, Duration.ofMinutes(1)).build())
                             .build().start();
                     Connection raw = Services.rawConnection(rig.prefix + "-poisoner");
                     Channel channel = raw.createChannel()) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.Request;
 import dev.courier.store.jdbc.JdbcTransaction;
-import dev.courier.testing.Await;
+import dev.courier.test.Await;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;

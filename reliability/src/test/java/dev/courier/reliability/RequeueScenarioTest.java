@@ -10,7 +10,7 @@ import dev.courier.Dispatcher;
 import dev.courier.HandlerRegistry;
 import dev.courier.Producers;
 import dev.courier.Request;
-import dev.courier.testing.Await;
+import dev.courier.test.Await;
 import dev.courier.transport.rabbitmq.RabbitMqTransport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +40,7 @@ class RequeueScenarioTest {
             try (CommandProcessor consuming = CommandProcessor.builder().mappers(rig.mappers()).handlers(handlers)
                     .producers(Producers.of(rig.producer)).build();
                     Dispatcher dispatcher = Dispatcher.builder().processor(consuming)
-                            .subscription(rig.subscription().performers(2).requeueCount(3).requeueDelay(DELAY))
+                            .subscription(rig.subscription().performers(2).requeueCount(3).requeueDelay(DELAY).build())
                             .build().start()) {
                 for (int i = 0; i < MESSAGES; i++) {
                     rig.processor.post(new Work(Request.newId(), i));

@@ -6,6 +6,7 @@ import dev.courier.CommandProcessor;
 import dev.courier.OutboxSweeper;
 import dev.courier.Producers;
 import dev.courier.Subscription;
+import dev.courier.spi.ChannelSpec;
 import dev.courier.message.MessageMappers;
 import dev.courier.store.jdbc.JdbcOutbox;
 import dev.courier.transport.rabbitmq.RabbitMqConfig;
@@ -57,7 +58,7 @@ final class Rig implements AutoCloseable {
         transport = RabbitMqTransport.connect(RabbitMqConfig.builder().uri(Services.RABBITMQ_URI).exchange(exchange)
                 .connectionName(prefix + "-poster").recoveryInterval(Duration.ofSeconds(1))
                 .confirmTimeout(Duration.ofSeconds(10)).build());
-        transport.declareChannel(subscription());
+        transport.declareChannel(ChannelSpec.of(topic));
         producer = transport.producer();
         processor = CommandProcessor.builder().mappers(mappers()).producers(Producers.of(producer)).outbox(outbox)
                 .confirmTimeout(Duration.ofSeconds(10)).build();
@@ -67,8 +68,8 @@ final class Rig implements AutoCloseable {
         return new MessageMappers().json(Work.class, topic);
     }
 
-    Subscription subscription() {
-        return Subscription.of(topic, Work.class).channelFactory(transport);
+    Subscription.Builder subscription() {
+        return Subscription.builder(topic, Work.class).transport(transport);
     }
 
     /** Starts a sweeper over the outbox: every 200 ms, messages older than {@code minAge}. */

@@ -3,7 +3,7 @@ package dev.courier.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.courier.contract.InboxContract;
+import dev.courier.test.contract.InboxContract;
 import dev.courier.spi.Inbox;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.courier.store.jdbc;
 
-import dev.courier.contract.OutboxContract;
+import dev.courier.test.contract.OutboxContract;
 import dev.courier.spi.Outbox;
 import java.time.Clock;
 import java.util.Map;

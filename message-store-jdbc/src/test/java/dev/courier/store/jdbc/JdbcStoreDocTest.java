@@ -10,7 +10,7 @@ import dev.courier.Producers;
 import dev.courier.Request;
 import dev.courier.message.MessageMappers;
 import dev.courier.message.Topic;
-import dev.courier.testing.RecordingProducer;
+import dev.courier.test.RecordingProducer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;

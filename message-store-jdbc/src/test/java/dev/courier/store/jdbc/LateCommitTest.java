@@ -6,7 +6,7 @@ import dev.courier.message.Message;
 import dev.courier.message.MessageBody;
 import dev.courier.message.MessageHeader;
 import dev.courier.message.MessageType;
-import dev.courier.testing.Await;
+import dev.courier.test.Await;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;

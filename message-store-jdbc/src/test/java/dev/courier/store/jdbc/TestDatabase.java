@@ -2,7 +2,7 @@ package dev.courier.store.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.courier.testing.TestServices;
+import dev.courier.test.TestServices;
 import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -9,7 +9,7 @@ import dev.courier.DuplicateMessageException;
 import dev.courier.HandlerRegistry;
 import dev.courier.PipelineConfigurationException;
 import dev.courier.RequestHandler;
-import dev.courier.UseInbox;
+import dev.courier.steps.UseInbox;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

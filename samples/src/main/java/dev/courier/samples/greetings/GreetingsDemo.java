@@ -8,7 +8,7 @@ import dev.courier.HandlerRegistry;
 import dev.courier.Producers;
 import dev.courier.Request;
 import dev.courier.RequestHandler;
-import dev.courier.RequestLogging;
+import dev.courier.steps.RequestLogging;
 import dev.courier.Subscription;
 import dev.courier.message.MessageMappers;
 import dev.courier.transport.inmemory.InMemoryBroker;
@@ -69,7 +69,7 @@ public final class GreetingsDemo {
             System.out.println("post(Greet) stores it in the outbox and sends it to the broker; a Dispatcher's pump handles it:");
             Dispatcher dispatcher = Dispatcher.builder()
                     .processor(processor)
-                    .subscription(Subscription.of("greetings", Greet.class).channelFactory(transport))
+                    .subscription(Subscription.builder("greetings", Greet.class).transport(transport).build())
                     .build()
                     .start();
             processor.post(new Greet(Request.newId(), "Alan"));

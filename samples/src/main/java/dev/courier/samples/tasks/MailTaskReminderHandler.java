@@ -1,8 +1,8 @@
 package dev.courier.samples.tasks;
 
 import dev.courier.RequestHandler;
-import dev.courier.RequestLogging;
-import dev.courier.UsePolicy;
+import dev.courier.steps.RequestLogging;
+import dev.courier.steps.UsePolicy;
 import java.util.Objects;
 
 /**

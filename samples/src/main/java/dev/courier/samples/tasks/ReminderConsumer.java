@@ -5,7 +5,7 @@ import dev.courier.CommandProcessor;
 import dev.courier.Dispatcher;
 import dev.courier.HandlerRegistry;
 import dev.courier.message.MessageMappers;
-import dev.courier.spi.ChannelFactory;
+import dev.courier.spi.Transport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -18,7 +18,7 @@ public final class ReminderConsumer implements AutoCloseable {
     private final CommandProcessor processor;
     private final Dispatcher dispatcher;
 
-    public ReminderConsumer(ChannelFactory transport, MailGateway mail, ReminderSettings settings) {
+    public ReminderConsumer(Transport transport, MailGateway mail, ReminderSettings settings) {
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(mail, "mail");
         Objects.requireNonNull(settings, "settings");

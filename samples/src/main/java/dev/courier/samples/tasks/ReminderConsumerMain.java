@@ -1,7 +1,7 @@
 package dev.courier.samples.tasks;
 
 import dev.courier.ChannelState;
-import dev.courier.spi.ChannelFactory;
+import dev.courier.spi.Transport;
 import dev.courier.transport.rabbitmq.RabbitMqConfig;
 import dev.courier.transport.rabbitmq.RabbitMqTransport;
 import java.time.Duration;
@@ -24,7 +24,7 @@ public final class ReminderConsumerMain {
         }
         ReminderSettings settings = ReminderSettings.DEFAULTS;
         RabbitMqTransport rabbit = RabbitMqTransport.connect(RabbitMqConfig.of(config.rabbitMqUri()));
-        ChannelFactory transport = rabbit;
+        Transport transport = rabbit;
         // A fake gateway that fails one call in five: the retry policy, the requeues and (rarely) the dead letters show.
         MailGateway mail = MailGateway.printing(
                 new FakeMailGateway(FakeMailGateway.FailurePlan.random(0.2, System.nanoTime())), System.out);

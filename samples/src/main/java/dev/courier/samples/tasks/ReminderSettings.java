@@ -2,7 +2,7 @@ package dev.courier.samples.tasks;
 
 import dev.courier.Policies;
 import dev.courier.Subscription;
-import dev.courier.spi.ChannelFactory;
+import dev.courier.spi.Transport;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -66,12 +66,12 @@ public record ReminderSettings(int retryAttempts, Duration retryWait, int requeu
     }
 
     /** The consumer's subscription to {@link TaskReminder#TOPIC} on {@code transport}. */
-    public Subscription subscription(ChannelFactory transport) {
-        return Subscription.of(TaskReminder.TOPIC, TaskReminder.class)
+    public Subscription subscription(Transport transport) {
+        return Subscription.builder(TaskReminder.TOPIC, TaskReminder.class)
                 .channel(channel)
-                .channelFactory(transport)
+                .transport(transport)
                 .performers(performers)
                 .requeueCount(requeueCount)
-                .requeueDelay(requeueDelay);
+                .requeueDelay(requeueDelay).build();
     }
 }

@@ -2,7 +2,7 @@ package dev.courier.samples.tasks;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.courier.spi.ChannelFactory;
+import dev.courier.spi.Transport;
 import dev.courier.spi.MessageProducer;
 import dev.courier.transport.inmemory.InMemoryBroker;
 import dev.courier.transport.inmemory.InMemoryTransport;
@@ -21,12 +21,12 @@ import javax.sql.DataSource;
  */
 public final class TasksInfrastructure implements AutoCloseable {
     private final MessageProducer producer;
-    private final ChannelFactory transport;
+    private final Transport transport;
     private final DataSource dataSource;
     private final String description;
     private final List<AutoCloseable> resources;
 
-    public TasksInfrastructure(MessageProducer producer, ChannelFactory transport, DataSource dataSource,
+    public TasksInfrastructure(MessageProducer producer, Transport transport, DataSource dataSource,
             String description, List<AutoCloseable> resources) {
         this.producer = Objects.requireNonNull(producer, "producer");
         this.transport = Objects.requireNonNull(transport, "transport");
@@ -59,7 +59,7 @@ public final class TasksInfrastructure implements AutoCloseable {
             RabbitMqTransport rabbit = RabbitMqTransport.connect(rabbitConfig);
             opened.add(rabbit);
             // Declared on both sides, so that whichever process starts first, a posted reminder has a queue.
-            rabbit.declareChannel(settings.subscription(rabbit));
+            rabbit.declareChannel(settings.subscription(rabbit).channelSpec());
             MessageProducer producer = rabbit.producer();
             opened.add(0, producer);
             HikariDataSource postgres = pool(postgresUrl, 8);
@@ -84,7 +84,7 @@ public final class TasksInfrastructure implements AutoCloseable {
         return producer;
     }
 
-    public ChannelFactory transport() {
+    public Transport transport() {
         return transport;
     }
 

@@ -1,26 +1,33 @@
 package dev.courier.samples.trace;
 
-import dev.courier.Subscription;
 import dev.courier.message.Message;
-import dev.courier.spi.ChannelFactory;
+import dev.courier.spi.ChannelSpec;
+import dev.courier.spi.MessageProducer;
+import dev.courier.spi.Transport;
 import dev.courier.spi.DeadLetterReason;
 import dev.courier.spi.MessageConsumer;
 import java.time.Duration;
 import java.util.Objects;
 
-/** A {@link ChannelFactory} whose consumers report what they receive and how each message is settled. */
-public final class TracingTransport implements ChannelFactory {
-    private final ChannelFactory delegate;
+/** A {@link Transport} whose consumers report what they receive and how each message is settled. */
+public final class TracingTransport implements Transport {
+    private final Transport delegate;
     private final Trace trace;
 
-    public TracingTransport(ChannelFactory delegate, Trace trace) {
+    public TracingTransport(Transport delegate, Trace trace) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.trace = Objects.requireNonNull(trace, "trace");
     }
 
+    /** The delegate's producer, untraced: {@link TracingProducer} traces what the processor sends. */
     @Override
-    public MessageConsumer createConsumer(Subscription subscription) {
-        return new Consumer(delegate.createConsumer(subscription), trace);
+    public MessageProducer producer() {
+        return delegate.producer();
+    }
+
+    @Override
+    public MessageConsumer createConsumer(ChannelSpec channel) {
+        return new Consumer(delegate.createConsumer(channel), trace);
     }
 
     private record Consumer(MessageConsumer delegate, Trace trace) implements MessageConsumer {

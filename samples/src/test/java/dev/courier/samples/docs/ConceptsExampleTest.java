@@ -37,7 +37,7 @@ class ConceptsExampleTest {
                 .producers(Producers.of(transport.producer()))
                 .build();
         Dispatcher dispatcher = Dispatcher.builder().processor(processor)
-                .subscription(Subscription.of("greetings", Greet.class).channelFactory(transport))
+                .subscription(Subscription.builder("greetings", Greet.class).transport(transport).build())
                 .build().start();
 
         // snippet verbs

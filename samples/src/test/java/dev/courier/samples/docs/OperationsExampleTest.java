@@ -11,7 +11,7 @@ import dev.courier.samples.tasks.FakeMailGateway;
 import dev.courier.samples.tasks.MailTaskReminderHandler;
 import dev.courier.samples.tasks.ReminderSettings;
 import dev.courier.samples.tasks.TaskReminder;
-import dev.courier.testing.Await;
+import dev.courier.test.Await;
 import dev.courier.transport.inmemory.InMemoryTransport;
 import dev.courier.transport.rabbitmq.QueueType;
 import dev.courier.transport.rabbitmq.RabbitMqConfig;

@@ -10,9 +10,9 @@ import dev.courier.Policies;
 import dev.courier.Producers;
 import dev.courier.Request;
 import dev.courier.RequestHandler;
-import dev.courier.RequestLogging;
+import dev.courier.steps.RequestLogging;
 import dev.courier.Subscription;
-import dev.courier.UsePolicy;
+import dev.courier.steps.UsePolicy;
 import dev.courier.message.MessageMappers;
 import dev.courier.transport.inmemory.InMemoryTransport;
 import io.github.resilience4j.retry.RetryRegistry;
@@ -61,7 +61,7 @@ class ReadmeExampleTest {
                 .producers(Producers.of(transport.producer()))
                 .build();
         Dispatcher dispatcher = Dispatcher.builder().processor(processor)
-                .subscription(Subscription.of("greetings", Greet.class).channelFactory(transport))
+                .subscription(Subscription.builder("greetings", Greet.class).transport(transport).build())
                 .build().start();
 
         processor.send(new Greet(Request.newId(), "Ada"));   // handled now, on this thread

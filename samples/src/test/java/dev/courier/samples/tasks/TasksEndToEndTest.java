@@ -3,9 +3,13 @@ package dev.courier.samples.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.ChannelState;
-import dev.courier.samples.testing.InMemoryCourier;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.courier.test.InMemoryCourier;
+import java.util.UUID;
+import javax.sql.DataSource;
 import dev.courier.spi.DeadLetterReason;
-import dev.courier.testing.Await;
+import dev.courier.test.Await;
 import dev.courier.transport.inmemory.DeadLetter;
 import java.io.IOException;
 import java.net.URI;
@@ -37,9 +41,16 @@ class TasksEndToEndTest {
     private TaskApiApplication startSample(FakeMailGateway mail) {
         courier.broker().declareChannel(TaskReminder.TOPIC, TaskReminder.TOPIC);
         TasksInfrastructure infrastructure = new TasksInfrastructure(courier.producer(), courier.transport(),
-                courier.database(), "in-memory transport + H2 (test)", List.of());
+                h2(), "in-memory transport + H2 (test)", List.of());
         courier.closeAfter(new ReminderConsumer(infrastructure.transport(), mail, SETTINGS).start());
         return courier.closeAfter(TaskApiApplication.start(infrastructure, 0));
+    }
+
+    private DataSource h2() {
+        HikariConfig h2 = new HikariConfig();
+        h2.setJdbcUrl("jdbc:h2:mem:test-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        h2.setMaximumPoolSize(4);
+        return courier.closeAfter(new HikariDataSource(h2));
     }
     // end extension
 

@@ -1,7 +1,7 @@
 package dev.courier.transport.inmemory;
 
 import dev.courier.ProducerException;
-import dev.courier.Subscription;
+import dev.courier.spi.ChannelSpec;
 import dev.courier.message.Message;
 import dev.courier.transport.inmemory.internal.ChannelQueue;
 import java.lang.ref.WeakReference;
@@ -76,10 +76,10 @@ public final class InMemoryBroker {
         channel(requireName(topic, "topic"), requireName(channel, "channel"));
     }
 
-    /** {@link #declareChannel(String, String)} for the subscription's topic and channel. */
-    public void declareChannel(Subscription subscription) {
-        Objects.requireNonNull(subscription, "subscription");
-        declareChannel(subscription.topic(), subscription.channel());
+    /** {@link #declareChannel(String, String)} for the spec's topic and channel. */
+    public void declareChannel(ChannelSpec spec) {
+        Objects.requireNonNull(spec, "channel");
+        declareChannel(spec.topic(), spec.channel());
     }
 
     /** The names of all channels, sorted. */

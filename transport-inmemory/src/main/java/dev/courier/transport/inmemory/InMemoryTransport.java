@@ -1,22 +1,22 @@
 package dev.courier.transport.inmemory;
 
-import dev.courier.Subscription;
-import dev.courier.spi.ChannelFactory;
+import dev.courier.spi.ChannelSpec;
 import dev.courier.spi.MessageConsumer;
+import dev.courier.spi.Transport;
 import dev.courier.spi.MessageProducer;
 import java.util.Objects;
 
 /**
- * The transport over an {@link InMemoryBroker}: its {@link #producer()} sends to the broker, and as a
- * {@link ChannelFactory} it makes consumers, creating each subscription's channel on first use.
+ * The {@link Transport} over an {@link InMemoryBroker}: its {@link #producer()} sends to the broker, and its
+ * consumers read the broker's channels, each created on first use. Closing it does nothing: the broker lives on.
  *
  * <pre>{@code
  * InMemoryTransport transport = InMemoryTransport.create();
  * MessageProducer producer = transport.producer();
- * MessageConsumer consumer = transport.createConsumer(subscription);
+ * MessageConsumer consumer = transport.createConsumer(new ChannelSpec("task.reminder", "task.reminder", 20));
  * }</pre>
  */
-public final class InMemoryTransport implements ChannelFactory {
+public final class InMemoryTransport implements Transport {
     private final InMemoryBroker broker;
 
     public InMemoryTransport(InMemoryBroker broker) {
@@ -33,16 +33,16 @@ public final class InMemoryTransport implements ChannelFactory {
     }
 
     /** A new producer; closing it does not affect the broker or other producers. */
+    @Override
     public MessageProducer producer() {
         return new InMemoryProducer(broker);
     }
 
-    /** A consumer of the subscription's channel (made and subscribed to its topic if new), honouring its prefetch. */
+    /** A consumer of the channel (made and subscribed to its topic if new), honouring its prefetch. */
     @Override
-    public MessageConsumer createConsumer(Subscription subscription) {
-        Objects.requireNonNull(subscription, "subscription");
-        return new InMemoryConsumer(broker.channel(subscription.topic(), subscription.channel()),
-                subscription.prefetch());
+    public MessageConsumer createConsumer(ChannelSpec channel) {
+        Objects.requireNonNull(channel, "channel");
+        return new InMemoryConsumer(broker.channel(channel.topic(), channel.channel()), channel.prefetch());
     }
 
     @Override

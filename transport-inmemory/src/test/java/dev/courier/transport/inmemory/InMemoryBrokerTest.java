@@ -7,12 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.courier.ProducerException;
-import dev.courier.Subscription;
 import dev.courier.message.Message;
 import dev.courier.spi.DeadLetterReason;
+import dev.courier.spi.ChannelSpec;
 import dev.courier.spi.MessageConsumer;
 import dev.courier.spi.MessageProducer;
-import dev.courier.testing.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -98,7 +97,11 @@ class InMemoryBrokerTest {
         AtomicReference<Message> received = new AtomicReference<>();
         Thread receiver = new Thread(() -> received.set(consumer.receive(Duration.ofSeconds(30))), "receiver");
         receiver.start();
-        Await.until(LONG, "the receiver to wait", () -> receiver.getState() == Thread.State.TIMED_WAITING);
+        long deadline = System.nanoTime() + LONG.toNanos();
+        while (receiver.getState() != Thread.State.TIMED_WAITING) {
+            assertThat(System.nanoTime()).as("the receiver to wait").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
 
         clock.advance(Duration.ofMinutes(1));
         receiver.join(LONG.toMillis());
@@ -124,7 +127,7 @@ class InMemoryBrokerTest {
 
     @Test
     void aConsumerHoldsNoMoreUnsettledMessagesThanItsPrefetch() {
-        MessageConsumer consumer = transport.createConsumer(subscription("orders", "orders.billing").prefetch(1));
+        MessageConsumer consumer = transport.createConsumer(new ChannelSpec("orders", "orders.billing", 1));
         producer.sendBatch(List.of(command("orders", "one"), command("orders", "two"))).join();
 
         Message first = consumer.receive(LONG);
@@ -170,7 +173,11 @@ class InMemoryBrokerTest {
         AtomicReference<Message> received = new AtomicReference<>(command("orders", "placeholder"));
         Thread receiver = new Thread(() -> received.set(consumer.receive(Duration.ofSeconds(30))), "receiver");
         receiver.start();
-        Await.until(LONG, "the receiver to wait", () -> receiver.getState() == Thread.State.TIMED_WAITING);
+        long deadline = System.nanoTime() + LONG.toNanos();
+        while (receiver.getState() != Thread.State.TIMED_WAITING) {
+            assertThat(System.nanoTime()).as("the receiver to wait").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
 
         consumer.close();
         receiver.join(LONG.toMillis());
@@ -209,7 +216,7 @@ class InMemoryBrokerTest {
 
     @Test
     void aConsumerClosedWithMessagesTakenButNotYetReceivedReturnsThemAllInOrder() {
-        Subscription subscription = subscription("orders", "orders.billing").prefetch(50);
+        ChannelSpec subscription = new ChannelSpec("orders", "orders.billing", 50);
         MessageConsumer first = transport.createConsumer(subscription);
         List<Message> sent = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -235,7 +242,7 @@ class InMemoryBrokerTest {
     @Test
     void aSettleRacingTheConsumersCloseLetsExactlyOneThrough() throws Exception {
         for (int round = 0; round < 200; round++) {
-            MessageConsumer consumer = transport.createConsumer(subscription("orders", "orders.race").prefetch(1));
+            MessageConsumer consumer = transport.createConsumer(new ChannelSpec("orders", "orders.race", 1));
             producer.send(command("orders", "raced " + round)).join();
             Message received = consumer.receive(LONG);
             CompletableFuture<Boolean> acked = CompletableFuture.supplyAsync(() -> {

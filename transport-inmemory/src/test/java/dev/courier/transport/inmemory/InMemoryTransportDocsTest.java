@@ -3,12 +3,12 @@ package dev.courier.transport.inmemory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.Command;
-import dev.courier.Subscription;
 import dev.courier.message.Message;
 import dev.courier.message.MessageBody;
 import dev.courier.message.MessageHeader;
 import dev.courier.message.MessageType;
 import dev.courier.spi.DeadLetterReason;
+import dev.courier.spi.ChannelSpec;
 import dev.courier.spi.MessageConsumer;
 import dev.courier.spi.MessageProducer;
 import java.io.IOException;
@@ -39,8 +39,7 @@ class InMemoryTransportDocsTest {
                 MessageBody.json("{\"taskName\":\"water the plants\"}"));
         producer.send(message).join();                              // confirmed: the channel holds it
 
-        MessageConsumer consumer = transport.createConsumer(
-                Subscription.of("task.reminder", TaskReminder.class));
+        MessageConsumer consumer = transport.createConsumer(ChannelSpec.of("task.reminder"));
         Message received = consumer.receive(Duration.ofSeconds(1));
         consumer.requeue(received, Duration.ofSeconds(30));          // try again in 30 s
         clock.advance(Duration.ofSeconds(30));                        // wakes waiting receivers; no sleeping
@@ -61,7 +60,7 @@ class InMemoryTransportDocsTest {
     void theDeadLetterSnippetRuns() {
         InMemoryBroker broker = InMemoryBroker.builder().clock(new ManualClock()).build();
         InMemoryTransport transport = new InMemoryTransport(broker);
-        MessageConsumer consumer = transport.createConsumer(Subscription.of("task.reminder", TaskReminder.class));
+        MessageConsumer consumer = transport.createConsumer(ChannelSpec.of("task.reminder"));
         transport.producer().send(new Message(
                 MessageHeader.builder(UUID.randomUUID(), "task.reminder", MessageType.COMMAND).build(),
                 MessageBody.json("{}"))).join();

@@ -11,7 +11,7 @@ import dev.courier.Producers;
 import dev.courier.Request;
 import dev.courier.RequestHandler;
 import dev.courier.Subscription;
-import dev.courier.UseInbox;
+import dev.courier.steps.UseInbox;
 import dev.courier.message.MessageMappers;
 import java.time.Duration;
 import java.util.List;
@@ -58,7 +58,7 @@ class InboxRedeliveryTest {
         String topic = "charge-" + UUID.randomUUID();
         try (CommandProcessor processor = processor(transport, new MessageMappers().json(Charge.class, topic),
                 new HandlerRegistry().register(Charge.class, new ChargeHandler()));
-             Dispatcher dispatcher = dispatcher(processor, Subscription.of(topic, Charge.class), transport)) {
+             Dispatcher dispatcher = dispatcher(processor, Subscription.builder(topic, Charge.class), transport)) {
             UUID id = processor.post(new Charge(Request.newId(), 500));
             transport.broker().awaitAcknowledged(topic, 1, Duration.ofSeconds(5));
 
@@ -79,7 +79,7 @@ class InboxRedeliveryTest {
         try (CommandProcessor processor = processor(transport, new MessageMappers().json(Charged.class, topic),
                 new HandlerRegistry().register(Charged.class, new LedgerHandler())
                         .register(Charged.class, new MailHandler()));
-             Dispatcher dispatcher = dispatcher(processor, Subscription.of(topic, Charged.class), transport)) {
+             Dispatcher dispatcher = dispatcher(processor, Subscription.builder(topic, Charged.class), transport)) {
             UUID id = processor.post(new Charged(Request.newId(), 700));
             transport.broker().awaitAcknowledged(topic, 1, Duration.ofSeconds(5));
 
@@ -97,10 +97,10 @@ class InboxRedeliveryTest {
                 .producers(Producers.of(transport.producer())).build();
     }
 
-    private static Dispatcher dispatcher(CommandProcessor processor, Subscription subscription,
+    private static Dispatcher dispatcher(CommandProcessor processor, Subscription.Builder subscription,
             InMemoryTransport transport) {
         return Dispatcher.builder().processor(processor)
-                .subscription(subscription.channelFactory(transport).requeueDelay(Duration.ofMinutes(5)))
+                .subscription(subscription.transport(transport).requeueDelay(Duration.ofMinutes(5)).build())
                 .build().start();
     }
 }

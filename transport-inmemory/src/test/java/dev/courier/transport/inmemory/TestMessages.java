@@ -1,7 +1,6 @@
 package dev.courier.transport.inmemory;
 
-import dev.courier.Subscription;
-import dev.courier.contract.ContractCommand;
+import dev.courier.spi.ChannelSpec;
 import dev.courier.message.Message;
 import dev.courier.message.MessageBody;
 import dev.courier.message.MessageHeader;
@@ -23,7 +22,7 @@ final class TestMessages {
         return message.withHeader(message.header().withDelay(delay));
     }
 
-    static Subscription subscription(String topic, String channel) {
-        return Subscription.of(topic, ContractCommand.class).channel(channel);
+    static ChannelSpec subscription(String topic, String channel) {
+        return new ChannelSpec(topic, channel, ChannelSpec.DEFAULT_PREFETCH);
     }
 }

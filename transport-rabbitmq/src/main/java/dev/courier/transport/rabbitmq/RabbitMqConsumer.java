@@ -7,7 +7,7 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.courier.ChannelFailureException;
-import dev.courier.Subscription;
+import dev.courier.spi.ChannelSpec;
 import dev.courier.message.Message;
 import dev.courier.spi.DeadLetterReason;
 import dev.courier.spi.MessageConsumer;
@@ -50,7 +50,7 @@ public final class RabbitMqConsumer implements MessageConsumer {
     private final Connection connection;
     private final Channel channel;
     private final Topology topology;
-    private final Subscription subscription;
+    private final ChannelSpec subscription;
     private final RabbitMqConfig config;
     private final String queue;
     private final String retryPrefix;
@@ -64,7 +64,7 @@ public final class RabbitMqConsumer implements MessageConsumer {
 
     private record Delivery(long generation, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {}
 
-    private RabbitMqConsumer(Connection connection, Topology topology, Subscription subscription,
+    private RabbitMqConsumer(Connection connection, Topology topology, ChannelSpec subscription,
             RabbitMqConfig config, MessageListener listener) {
         this.connection = connection;
         this.listener = listener;
@@ -86,7 +86,7 @@ public final class RabbitMqConsumer implements MessageConsumer {
     }
 
     /** Declares the channel, opens an AMQP channel and starts consuming; {@code listener} may be null. */
-    static RabbitMqConsumer open(Connection connection, Topology topology, Subscription subscription,
+    static RabbitMqConsumer open(Connection connection, Topology topology, ChannelSpec subscription,
             RabbitMqConfig config, MessageListener listener) {
         RabbitMqConsumer consumer = new RabbitMqConsumer(connection, topology, subscription, config, listener);
         try {

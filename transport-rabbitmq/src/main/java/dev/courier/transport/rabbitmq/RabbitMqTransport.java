@@ -1,8 +1,8 @@
 package dev.courier.transport.rabbitmq;
 
 import com.rabbitmq.client.Connection;
-import dev.courier.Subscription;
-import dev.courier.spi.ChannelFactory;
+import dev.courier.spi.ChannelSpec;
+import dev.courier.spi.Transport;
 import dev.courier.spi.MessageListener;
 import dev.courier.transport.rabbitmq.internal.Connections;
 import dev.courier.transport.rabbitmq.internal.Topology;
@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (RabbitMqTransport rabbit = RabbitMqTransport.connect(RabbitMqConfig.of("amqp://guest:guest@localhost/%2F"))) {
  *     MessageProducer producer = rabbit.producer();
- *     Subscription subscription = Subscription.of("task.reminder", TaskReminder.class).channelFactory(rabbit);
+ *     Subscription subscription = Subscription.builder("task.reminder", TaskReminder.class).transport(rabbit).build();
  * }
  * }</pre>
  */
-public final class RabbitMqTransport implements ChannelFactory, AutoCloseable {
+public final class RabbitMqTransport implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(RabbitMqTransport.class);
 
     private final RabbitMqConfig config;
@@ -55,15 +55,16 @@ public final class RabbitMqTransport implements ChannelFactory, AutoCloseable {
     }
 
     /** A new producer with a channel of its own; thread-safe. */
+    @Override
     public RabbitMqProducer producer() {
         return new RabbitMqProducer(publishing, topology, config);
     }
 
-    /** A new consumer (its own channel) of the subscription's channel; declares the channel as the mode allows. */
+    /** A new consumer (its own AMQP channel) of {@code channel}; declares the channel as the mode allows. */
     @Override
-    public RabbitMqConsumer createConsumer(Subscription subscription) {
-        Objects.requireNonNull(subscription, "subscription");
-        return RabbitMqConsumer.open(consuming, topology, subscription, config, null);
+    public RabbitMqConsumer createConsumer(ChannelSpec channel) {
+        Objects.requireNonNull(channel, "channel");
+        return RabbitMqConsumer.open(consuming, topology, channel, config, null);
     }
 
     /**
@@ -71,19 +72,19 @@ public final class RabbitMqTransport implements ChannelFactory, AutoCloseable {
      * for {@code receive}: one thread hand-off less (a processor's reply channel uses it for call replies).
      */
     @Override
-    public RabbitMqConsumer createConsumer(Subscription subscription, MessageListener listener) {
-        Objects.requireNonNull(subscription, "subscription");
+    public RabbitMqConsumer createConsumer(ChannelSpec channel, MessageListener listener) {
+        Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(listener, "listener");
-        return RabbitMqConsumer.open(consuming, topology, subscription, config, listener);
+        return RabbitMqConsumer.open(consuming, topology, channel, config, listener);
     }
 
     /**
      * Makes sure a channel's queues exist and are bound, without consuming: messages published afterwards are kept
      * for it. A {@link #createConsumer} does this too.
      */
-    public void declareChannel(Subscription subscription) {
-        String queue = subscription.channel();
-        topology.declareChannel(publishing, subscription.topic(), queue, config.queueType(queue));
+    public void declareChannel(ChannelSpec channel) {
+        String queue = channel.channel();
+        topology.declareChannel(publishing, channel.topic(), queue, config.queueType(queue));
     }
 
     /** The name of a channel's dead-letter queue. */

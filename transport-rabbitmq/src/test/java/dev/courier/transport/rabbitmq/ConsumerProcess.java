@@ -1,6 +1,6 @@
 package dev.courier.transport.rabbitmq;
 
-import dev.courier.Subscription;
+import dev.courier.spi.ChannelSpec;
 import dev.courier.message.Message;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
@@ -15,8 +15,7 @@ public final class ConsumerProcess {
     public static void main(String[] args) {
         RabbitMqTransport transport = RabbitMqTransport.connect(RabbitMqConfig.builder().uri(args[0])
                 .exchange(args[1]).connectionName("courier-test-child").build());
-        RabbitMqConsumer consumer = transport.createConsumer(
-                Subscription.of(args[2], RabbitMqTransportFixture.Ping.class));
+        RabbitMqConsumer consumer = transport.createConsumer(ChannelSpec.of(args[2]));
         System.out.println("READY");
         System.out.flush();
         Message message = null;

@@ -1,7 +1,7 @@
 package dev.courier.transport.rabbitmq;
 
-import dev.courier.contract.DispatcherContract;
-import dev.courier.contract.TransportFixture;
+import dev.courier.test.contract.DispatcherContract;
+import dev.courier.test.contract.TransportFixture;
 
 /** The pump decision table, end to end through the Dispatcher on a real RabbitMQ. */
 class RabbitMqDispatcherContractTest extends DispatcherContract {

@@ -35,12 +35,12 @@ class RabbitMqDocTest {
                     .build();
             try (RabbitMqTransport rabbit = RabbitMqTransport.connect(config);
                  MessageProducer producer = rabbit.producer()) {
-                Subscription subscription = Subscription.of(topic, TaskReminder.class)
-                        .channelFactory(rabbit).performers(2).prefetch(50)
-                        .requeueCount(3).requeueDelay(Duration.ofSeconds(5));
-                rabbit.declareChannel(subscription);
+                Subscription subscription = Subscription.builder(topic, TaskReminder.class)
+                        .transport(rabbit).performers(2).prefetch(50)
+                        .requeueCount(3).requeueDelay(Duration.ofSeconds(5)).build();
+                rabbit.declareChannel(subscription.channelSpec());
                 producer.send(message).join();
-                try (MessageConsumer consumer = rabbit.createConsumer(subscription)) {
+                try (MessageConsumer consumer = rabbit.createConsumer(subscription.channelSpec())) {
                     received = consumer.receive(Duration.ofSeconds(10));
                     consumer.acknowledge(received);
                 }

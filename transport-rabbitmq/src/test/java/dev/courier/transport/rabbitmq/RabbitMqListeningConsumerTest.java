@@ -1,5 +1,6 @@
 package dev.courier.transport.rabbitmq;
 
+import dev.courier.spi.ChannelSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.ChannelFailureException;
@@ -8,7 +9,7 @@ import dev.courier.message.Message;
 import dev.courier.message.MessageBody;
 import dev.courier.message.MessageHeader;
 import dev.courier.message.MessageType;
-import dev.courier.testing.Await;
+import dev.courier.test.Await;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -28,7 +29,7 @@ class RabbitMqListeningConsumerTest extends WithRabbitMqFixture {
     @Test
     void theListenerSettlesWhatItTakesOnTheDeliveryThreadAndWhatItDeclinesComesThroughReceive() {
         String topic = fixture.uniqueTopic("listen");
-        Subscription subscription = fixture.subscription(topic);
+        ChannelSpec subscription = fixture.subscription(topic);
         Map<UUID, String> taken = new ConcurrentHashMap<>();
         RabbitMqConsumer consumer = fixture.transport().createConsumer(subscription, (message, self) -> {
             if (!message.header().bag().get("take").equals("yes")) {
@@ -58,7 +59,7 @@ class RabbitMqListeningConsumerTest extends WithRabbitMqFixture {
     @Test
     void aListenerThatThrowsBreaksTheConsumerAndItsMessageIsRedelivered() {
         String topic = fixture.uniqueTopic("listen-fails");
-        Subscription subscription = fixture.subscription(topic);
+        ChannelSpec subscription = fixture.subscription(topic);
         AtomicBoolean offered = new AtomicBoolean();
         RabbitMqConsumer consumer = fixture.transport().createConsumer(subscription, (message, self) -> {
             offered.set(true);

@@ -1,5 +1,6 @@
 package dev.courier.transport.rabbitmq;
 
+import dev.courier.spi.ChannelSpec;
 import static dev.courier.transport.rabbitmq.RabbitMqTransportTest.confirm;
 import static dev.courier.transport.rabbitmq.RabbitMqTransportTest.message;
 import static dev.courier.transport.rabbitmq.RabbitMqTransportTest.receive;
@@ -10,7 +11,7 @@ import dev.courier.Subscription;
 import dev.courier.message.Message;
 import dev.courier.spi.DeadLetterReason;
 import dev.courier.spi.MessageProducer;
-import dev.courier.testing.Await;
+import dev.courier.test.Await;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -37,7 +38,7 @@ class RabbitMqRecoveryTest extends WithRabbitMqFixture {
     @Test
     void connectionsClosedUnderLoadResumeDeliveryWithNothingLost() throws Exception {
         String topic = fixture.uniqueTopic("under-load");
-        Subscription subscription = fixture.subscription(topic).prefetch(50);
+        ChannelSpec subscription = fixture.subscription(topic).withPrefetch(50);
         Map<UUID, Message> outbox = new ConcurrentHashMap<>();
         for (int i = 0; i < 3000; i++) {
             Message m = message(topic);
@@ -100,7 +101,7 @@ class RabbitMqRecoveryTest extends WithRabbitMqFixture {
     @Test
     void tenThousandPersistentConfirmedMessagesSurviveABrokerRestart() throws Exception {
         String topic = fixture.uniqueTopic("restart");
-        Subscription subscription = fixture.subscription(topic).prefetch(200);
+        ChannelSpec subscription = fixture.subscription(topic).withPrefetch(200);
         Set<UUID> sent = new HashSet<>();
         List<Message> batch = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
@@ -149,7 +150,7 @@ class RabbitMqRecoveryTest extends WithRabbitMqFixture {
     @Test
     void aMessageRequeuedThreeTimesThenDeadLetteredCarriesItsReasonAndEveryDelayHeld() {
         String topic = fixture.uniqueTopic("three-strikes");
-        Subscription subscription = fixture.subscription(topic);
+        ChannelSpec subscription = fixture.subscription(topic);
         RabbitMqConsumer consumer = fixture.consumer(subscription);
         Message sent = message(topic);
         confirm(fixture.producer().send(sent));
@@ -185,7 +186,7 @@ class RabbitMqRecoveryTest extends WithRabbitMqFixture {
     @Test
     void aConsumerProcessKilledMidHandleHasItsMessageRedeliveredToAnother() throws Exception {
         String topic = fixture.uniqueTopic("sigkill");
-        Subscription subscription = fixture.subscription(topic);
+        ChannelSpec subscription = fixture.subscription(topic);
         Path log = Path.of("target", "consumer-process-" + fixture.prefix() + ".log");
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), ConsumerProcess.class.getName(),
@@ -230,7 +231,7 @@ class RabbitMqRecoveryTest extends WithRabbitMqFixture {
     @Test
     void aConsumerClosedWhileTheBrokerIsDownTakesNoMessagesAfterRecovery() {
         String topic = fixture.uniqueTopic("closed-while-down");
-        Subscription subscription = fixture.subscription(topic).prefetch(50);
+        ChannelSpec subscription = fixture.subscription(topic).withPrefetch(50);
         RabbitMqConsumer closedWhileDown = fixture.consumer(subscription);
         try {
             TestBroker.stopApp(); // returns once the broker has closed every connection
@@ -322,7 +323,7 @@ class RabbitMqRecoveryTest extends WithRabbitMqFixture {
     @Test
     void aConsumerWhoseQueueIsDeletedFailsNamingTheQueue() throws Exception {
         String topic = fixture.uniqueTopic("deleted");
-        Subscription subscription = fixture.subscription(topic);
+        ChannelSpec subscription = fixture.subscription(topic);
         RabbitMqConsumer consumer = fixture.consumer(subscription);
         try (var connection = TestBroker.rawConnection(); var channel = connection.createChannel()) {
             channel.queueDelete(subscription.channel());

@@ -1,7 +1,7 @@
 package dev.courier.transport.rabbitmq;
 
-import dev.courier.contract.RequestReplyContract;
-import dev.courier.contract.TransportFixture;
+import dev.courier.test.contract.RequestReplyContract;
+import dev.courier.test.contract.TransportFixture;
 
 /** Request-reply and recipients over a real RabbitMQ. */
 class RabbitMqRequestReplyContractTest extends RequestReplyContract {

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.courier.ChannelFailureException;
-import dev.courier.Subscription;
+import dev.courier.spi.ChannelSpec;
 import dev.courier.message.Message;
 import dev.courier.message.MessageBody;
 import dev.courier.message.MessageHeader;
 import dev.courier.message.MessageType;
 import dev.courier.spi.MessageProducer;
-import dev.courier.testing.Await;
-import dev.courier.testing.TestServices;
+import dev.courier.test.Await;
+import dev.courier.test.TestServices;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -101,8 +101,7 @@ class RabbitMqTlsBrokerTest {
         try (RabbitMqTransport transport = RabbitMqTransport.connect(config("localhost", trusting())
                 .exchange(prefix).build());
                 MessageProducer producer = transport.producer()) {
-            Subscription subscription = Subscription.of(topic, RabbitMqTransportFixture.Ping.class)
-                    .channelFactory(transport);
+            ChannelSpec subscription = ChannelSpec.of(topic);
             transport.declareChannel(subscription);
             RabbitMqConsumer consumer = transport.createConsumer(subscription);
             Message sent = new Message(MessageHeader.builder(UUID.randomUUID(), topic, MessageType.COMMAND).build(),

@@ -74,7 +74,7 @@ class RabbitMqTlsTest {
     void aTrustedCertificateForTheRightHostIsAccepted() throws Exception {
         try (TlsEndpoint endpoint = new TlsEndpoint("right.p12")) {
             assertThatThrownBy(() -> connect(endpoint, trusting())).isInstanceOf(ChannelFailureException.class);
-            dev.courier.testing.Await.until(Duration.ofSeconds(5), "the TLS handshake",
+            dev.courier.test.Await.until(Duration.ofSeconds(5), "the TLS handshake",
                     () -> endpoint.handshakes.get() == 1);
         }
     }

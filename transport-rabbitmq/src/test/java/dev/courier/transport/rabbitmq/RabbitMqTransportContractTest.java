@@ -1,7 +1,7 @@
 package dev.courier.transport.rabbitmq;
 
-import dev.courier.contract.TransportContract;
-import dev.courier.contract.TransportFixture;
+import dev.courier.test.contract.TransportContract;
+import dev.courier.test.contract.TransportFixture;
 import java.time.Duration;
 
 /** core's transport contract on a real RabbitMQ. */

@@ -4,10 +4,10 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import dev.courier.Request;
-import dev.courier.Subscription;
+import dev.courier.spi.ChannelSpec;
 import dev.courier.message.Message;
-import dev.courier.contract.TransportFixture;
-import dev.courier.spi.ChannelFactory;
+import dev.courier.test.contract.TransportFixture;
+import dev.courier.spi.Transport;
 import dev.courier.spi.MessageProducer;
 import dev.courier.transport.rabbitmq.internal.WireFormat;
 import java.time.Clock;
@@ -47,11 +47,10 @@ public final class RabbitMqTransportFixture implements TransportFixture {
     }
 
     String prefix() { return prefix; }
-    RabbitMqTransport transport() { return transport; }
     RabbitMqConfig config() { return config; }
 
     @Override
-    public ChannelFactory channelFactory() { return transport; }
+    public RabbitMqTransport transport() { return transport; }
 
     @Override
     public Clock clock() { return Clock.systemUTC(); }
@@ -74,14 +73,14 @@ public final class RabbitMqTransportFixture implements TransportFixture {
         return prefix + "." + base + "-" + UUID.randomUUID().toString().substring(0, 6);
     }
 
-    /** A subscription to a unique topic on this fixture's transport; its queue exists once this returns. */
-    Subscription subscription(String topic) {
-        Subscription subscription = Subscription.of(topic, Ping.class).channelFactory(transport);
-        transport.declareChannel(subscription);
-        return subscription;
+    /** The channel named after {@code topic} on this fixture's transport; its queue exists once this returns. */
+    ChannelSpec subscription(String topic) {
+        ChannelSpec channel = ChannelSpec.of(topic);
+        transport.declareChannel(channel);
+        return channel;
     }
 
-    RabbitMqConsumer consumer(Subscription subscription) {
+    RabbitMqConsumer consumer(ChannelSpec subscription) {
         RabbitMqConsumer consumer = transport.createConsumer(subscription);
         opened.add(consumer);
         return consumer;
@@ -92,7 +91,7 @@ public final class RabbitMqTransportFixture implements TransportFixture {
      * so the fixture keeps what it read and returns it again on later calls.
      */
     @Override
-    public synchronized List<Message> deadLetters(Subscription subscription) {
+    public synchronized List<Message> deadLetters(ChannelSpec subscription) {
         List<Message> messages = deadLetters.computeIfAbsent(subscription.channel(), c -> new ArrayList<>());
         try (Connection connection = TestBroker.rawConnection(); Channel channel = connection.createChannel()) {
             GetResponse response;

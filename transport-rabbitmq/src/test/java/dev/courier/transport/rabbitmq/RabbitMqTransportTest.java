@@ -1,5 +1,6 @@
 package dev.courier.transport.rabbitmq;
 
+import dev.courier.spi.ChannelSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +14,7 @@ import dev.courier.message.MessageHeader;
 import dev.courier.message.MessageType;
 import dev.courier.spi.DeadLetterReason;
 import dev.courier.spi.MessageProducer;
-import dev.courier.testing.Await;
+import dev.courier.test.Await;
 import dev.courier.transport.rabbitmq.internal.Connections;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -58,7 +59,7 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
     @Test
     void roundTripKeepsEveryHeaderFieldAndTheBody() {
         String topic = fixture.uniqueTopic("round-trip");
-        Subscription subscription = fixture.subscription(topic);
+        ChannelSpec subscription = fixture.subscription(topic);
         MessageHeader header = MessageHeader.builder(UUID.randomUUID(), topic, MessageType.EVENT)
                 .timestamp(Instant.now().truncatedTo(ChronoUnit.MICROS))
                 .correlationId(UUID.randomUUID()).replyTo("replies.here").partitionKey("customer-7")
@@ -76,8 +77,8 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
     @Test
     void everyChannelOnATopicGetsItsOwnCopy() {
         String topic = fixture.uniqueTopic("fan-out");
-        Subscription billing = fixture.subscription(topic).channel(topic + ".billing");
-        Subscription audit = fixture.subscription(topic).channel(topic + ".audit");
+        ChannelSpec billing = fixture.subscription(topic).withChannel(topic + ".billing");
+        ChannelSpec audit = fixture.subscription(topic).withChannel(topic + ".audit");
         fixture.transport().declareChannel(billing);
         fixture.transport().declareChannel(audit);
         Message sent = message(topic);
@@ -92,7 +93,7 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
     @Test
     void competingConsumersOnOneChannelShareTheMessagesWithoutDuplicates() throws Exception {
         String topic = fixture.uniqueTopic("compete");
-        Subscription subscription = fixture.subscription(topic).prefetch(5);
+        ChannelSpec subscription = fixture.subscription(topic).withPrefetch(5);
         List<CompletableFuture<Void>> sends = new ArrayList<>();
         Set<UUID> sent = new HashSet<>();
         for (int i = 0; i < 300; i++) {
@@ -199,7 +200,7 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
     @Test
     void rejectedMessageGoesToDeadLettersWithItsReason() {
         String topic = fixture.uniqueTopic("reject");
-        Subscription subscription = fixture.subscription(topic);
+        ChannelSpec subscription = fixture.subscription(topic);
         RabbitMqConsumer consumer = fixture.consumer(subscription);
         Message sent = message(topic);
         confirm(fixture.producer().send(sent));
@@ -331,7 +332,7 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
     @Test
     void messageWithoutAValidIdOrWithABrokenHeaderComesBackAsUnacceptable() throws Exception {
         String topic = fixture.uniqueTopic("garbage");
-        Subscription subscription = fixture.subscription(topic);
+        ChannelSpec subscription = fixture.subscription(topic);
         RabbitMqConsumer consumer = fixture.consumer(subscription);
         try (Connection connection = TestBroker.rawConnection(); Channel channel = connection.createChannel()) {
             channel.confirmSelect();
@@ -360,7 +361,7 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
     @Test
     void closingAConsumerPutsItsUnsettledMessagesBack() {
         String topic = fixture.uniqueTopic("close");
-        Subscription subscription = fixture.subscription(topic);
+        ChannelSpec subscription = fixture.subscription(topic);
         RabbitMqConsumer first = fixture.consumer(subscription);
         Message sent = message(topic);
         confirm(fixture.producer().send(sent));
@@ -396,7 +397,7 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
         try (RabbitMqTransport validating = RabbitMqTransport.connect(RabbitMqConfig.builder().uri(TestBroker.uri())
                 .exchange(fixture.prefix()).topologyMode(TopologyMode.VALIDATE).build())) {
             assertThatThrownBy(() -> validating.createConsumer(fixture.subscription(fixture.uniqueTopic("exists"))
-                    .channel(missingQueue)))
+                    .withChannel(missingQueue)))
                     .isInstanceOf(TopologyException.class).hasMessageContaining(missingQueue)
                     .hasMessageContaining("VALIDATE");
         }
@@ -410,12 +411,12 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
     @Test
     void assumeModeUsesATopologyMadeBeforehandAndDeclaresNothingItself() {
         String topic = fixture.uniqueTopic("assumed");
-        Subscription made = fixture.subscription(topic); // the operator's topology: exchange, queues, bindings
+        ChannelSpec made = fixture.subscription(topic); // the operator's topology: exchange, queues, bindings
         String unmade = fixture.prefix() + ".assumed-unmade";
         try (RabbitMqTransport assuming = RabbitMqTransport.connect(RabbitMqConfig.builder().uri(TestBroker.uri())
                 .exchange(fixture.prefix()).topologyMode(TopologyMode.ASSUME).build());
                 MessageProducer producer = assuming.producer()) {
-            RabbitMqConsumer consumer = assuming.createConsumer(made.channelFactory(assuming));
+            RabbitMqConsumer consumer = assuming.createConsumer(made);
             Message sent = message(topic);
             confirm(producer.send(sent));
             Message received = receive(consumer);
@@ -423,8 +424,8 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
             consumer.acknowledge(received);
             consumer.close();
 
-            assertThatThrownBy(() -> assuming.createConsumer(Subscription.of(fixture.uniqueTopic("unmade"),
-                    RabbitMqTransportFixture.Ping.class).channel(unmade).channelFactory(assuming)))
+            assertThatThrownBy(() -> assuming.createConsumer(
+                    ChannelSpec.of(fixture.uniqueTopic("unmade")).withChannel(unmade)))
                     .hasMessageContaining(unmade);
         }
         assertThat(TestBroker.queues(unmade)).as("ASSUME declares no queue").isEmpty();
@@ -433,7 +434,7 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
     @Test
     void eachSendingThreadPublishesOnAChannelOfItsOwnUpToTheConfiguredNumber() throws Exception {
         String topic = fixture.uniqueTopic("lanes");
-        Subscription subscription = fixture.subscription(topic);
+        ChannelSpec subscription = fixture.subscription(topic);
         int threads = 5;
         int each = 200;
         Set<UUID> sent = ConcurrentHashMap.newKeySet();
@@ -478,7 +479,7 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
     @Test
     void aMessageFromAnotherConsumerCannotBeSettledHere() {
         String topic = fixture.uniqueTopic("foreign");
-        Subscription subscription = fixture.subscription(topic);
+        ChannelSpec subscription = fixture.subscription(topic);
         RabbitMqConsumer one = fixture.consumer(subscription);
         RabbitMqConsumer other = fixture.consumer(subscription);
         confirm(fixture.producer().send(message(topic)));

@@ -75,7 +75,7 @@ class MessagesDocTest {
                      .build();
              Dispatcher dispatcher = Dispatcher.builder()
                      .processor(processor)
-                     .subscription(Subscription.of("ping", Ping.class).channelFactory(transport))
+                     .subscription(Subscription.builder("ping", Ping.class).transport(transport).build())
                      .build()
                      .start()) {
             processor.post(new Ping(Request.newId(), "hello"));     // text/plain on topic "ping"

@@ -11,7 +11,7 @@ import dev.courier.OutboxException;
 import dev.courier.Producers;
 import dev.courier.Request;
 import dev.courier.RequestHandler;
-import dev.courier.UseInbox;
+import dev.courier.steps.UseInbox;
 import dev.courier.message.MessageMappers;
 import dev.courier.spi.OutboxTransaction;
 import dev.courier.store.InMemoryInbox;

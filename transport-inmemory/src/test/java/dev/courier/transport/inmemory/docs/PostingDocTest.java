@@ -11,7 +11,7 @@ import dev.courier.Producers;
 import dev.courier.Request;
 import dev.courier.RequestHandler;
 import dev.courier.Subscription;
-import dev.courier.UseInbox;
+import dev.courier.steps.UseInbox;
 import dev.courier.message.Topic;
 import dev.courier.message.MessageMappers;
 import dev.courier.spi.OutboxTransaction;
@@ -61,7 +61,7 @@ class PostingDocTest {
                      .build();
              Dispatcher dispatcher = Dispatcher.builder()
                      .processor(processor)
-                     .subscription(Subscription.of("task.reminder", TaskReminder.class).channelFactory(transport))
+                     .subscription(Subscription.builder("task.reminder", TaskReminder.class).transport(transport).build())
                      .build()
                      .start();
              OutboxSweeper sweeper = OutboxSweeper.builder(outbox, producers)

@@ -1,0 +1,382 @@
+package dev.courier.test.contract;
+
+import dev.courier.test.SettableClock;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.courier.OutboxException;
+import dev.courier.message.Message;
+import dev.courier.message.MessageBody;
+import dev.courier.message.MessageHeader;
+import dev.courier.message.MessageType;
+import dev.courier.spi.Outbox;
+import dev.courier.spi.OutboxTransaction;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link Outbox} keeps. An implementation's test class extends this and says how to make a
+ * fresh, empty outbox that reads time from the given clock and holds at most the given number of outstanding
+ * messages. Implementations that share storage between instances must start each call to {@link #createOutbox}
+ * from empty storage.
+ */
+public abstract class OutboxContract {
+    /** The bound of the outbox most tests use: large enough never to matter to them. */
+    protected static final int LARGE_BOUND = 100_000;
+    private static final Duration LEASE = Duration.ofSeconds(30);
+
+    protected final SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    protected Outbox outbox;
+
+    /** A fresh outbox with nothing stored, reading time from {@code clock}, bounded at {@code maxOutstanding}. */
+    protected abstract Outbox createOutbox(Clock clock, int maxOutstanding);
+
+    @BeforeEach
+    void createOutboxUnderTest() {
+        outbox = createOutbox(clock, LARGE_BOUND);
+    }
+
+    /** A message with every header field set, a bag with awkward values, and a body with every byte value. */
+    protected static Message fullMessage() {
+        byte[] bytes = new byte[256];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) i;
+        }
+        MessageHeader header = MessageHeader.builder(UUID.randomUUID(), "task.reminder", MessageType.EVENT)
+                .timestamp(Instant.parse("2025-12-31T23:59:59.123456789Z"))
+                .correlationId(UUID.randomUUID())
+                .replyTo("replies.caller-7")
+                .partitionKey("customer-42")
+                .handledCount(3)
+                .delay(Duration.ofMillis(1500).plusNanos(7))
+                .bag(Map.of("tenant", "acme", "quote\"and,comma", "{\"json\": [1, 2]}", "unicode", "grüße ✓", "empty", ""))
+                .build();
+        return new Message(header, MessageBody.of(bytes, "application/x-test; v=2"));
+    }
+
+    protected static Message message(String topic) {
+        return new Message(MessageHeader.builder(UUID.randomUUID(), topic, MessageType.COMMAND)
+                .timestamp(Instant.parse("2026-01-01T00:00:00Z")).build(), MessageBody.json("{\"n\":1}"));
+    }
+
+    private void add(Message... messages) {
+        outbox.add(List.of(messages), OutboxTransaction.NONE);
+    }
+
+    private List<Message> claimAll() {
+        return outbox.claimOutstanding(clock.instant(), 1_000, LEASE);
+    }
+
+    private static List<UUID> ids(List<Message> messages) {
+        return messages.stream().map(Message::id).toList();
+    }
+
+    @Test
+    void aStoredMessageComesBackEqualWithEveryHeaderFieldAndItsBody() {
+        Message stored = fullMessage();
+        add(stored);
+
+        Message read = outbox.get(stored.id()).orElseThrow();
+
+        assertThat(read.header()).isEqualTo(stored.header());
+        assertThat(read.body().contentType()).isEqualTo(stored.body().contentType());
+        assertThat(read.body().bytes()).isEqualTo(stored.body().bytes());
+        assertThat(read).isEqualTo(stored);
+    }
+
+    @Test
+    void aMessageWithOnlyRequiredFieldsAndAnEmptyBodyComesBackEqual() {
+        Message stored = new Message(MessageHeader.builder(UUID.randomUUID(), "t", MessageType.QUIT)
+                .timestamp(Instant.parse("2026-01-01T00:00:00Z")).build(), MessageBody.EMPTY);
+        add(stored);
+
+        assertThat(outbox.get(stored.id())).contains(stored);
+    }
+
+    @Test
+    void aClaimedMessageComesBackEqual() {
+        Message stored = fullMessage();
+        add(stored);
+
+        assertThat(claimAll()).containsExactly(stored);
+    }
+
+    @Test
+    void getOfAnUnknownIdIsEmpty() {
+        assertThat(outbox.get(UUID.randomUUID())).isEmpty();
+    }
+
+    @Test
+    void addingNothingChangesNothing() {
+        outbox.add(List.of(), OutboxTransaction.NONE);
+
+        assertThat(outbox.outstandingCount()).isZero();
+    }
+
+    @Test
+    void addingAnIdThatIsAlreadyStoredFailsAndKeepsTheStoredMessage() {
+        Message stored = message("first");
+        add(stored);
+        Message sameId = new Message(stored.header().toBuilder().topic("second").build(), stored.body());
+
+        assertThatThrownBy(() -> add(sameId)).isInstanceOf(OutboxException.class);
+        assertThat(outbox.get(stored.id())).contains(stored);
+        assertThat(outbox.outstandingCount()).isEqualTo(1);
+    }
+
+    @Test
+    void outstandingMessagesAreClaimedOldestFirst() {
+        Message first = message("a");
+        Message second = message("b");
+        Message third = message("c");
+        Message batchOne = message("d");
+        Message batchTwo = message("e");
+        add(first);
+        clock.advance(Duration.ofSeconds(1));
+        add(second);
+        clock.advance(Duration.ofSeconds(1));
+        add(third);
+        clock.advance(Duration.ofSeconds(1));
+        add(batchOne, batchTwo);
+
+        assertThat(ids(claimAll())).containsExactly(first.id(), second.id(), third.id(), batchOne.id(), batchTwo.id());
+    }
+
+    @Test
+    void messagesCreatedAfterTheCutoffAreNotClaimed() {
+        Message old = message("old");
+        add(old);
+        Instant cutoff = clock.instant().plusSeconds(5);
+        clock.advance(Duration.ofSeconds(10));
+        add(message("new"));
+
+        assertThat(outbox.claimOutstanding(cutoff.minusSeconds(6), 10, LEASE)).as("cutoff before both").isEmpty();
+        assertThat(ids(outbox.claimOutstanding(cutoff, 10, LEASE))).containsExactly(old.id());
+    }
+
+    @Test
+    void aClaimReturnsAtMostTheLimit() {
+        for (int i = 0; i < 5; i++) {
+            add(message("t" + i));
+        }
+
+        assertThat(outbox.claimOutstanding(clock.instant(), 3, LEASE)).hasSize(3);
+        assertThat(outbox.claimOutstanding(clock.instant(), 3, LEASE)).hasSize(2);
+    }
+
+    @Test
+    void leasedMessagesAreNotClaimedAgainUntilTheLeaseEnds() {
+        Message first = message("a");
+        Message second = message("b");
+        Message third = message("c");
+        add(first, second, third);
+
+        assertThat(ids(outbox.claimOutstanding(clock.instant(), 2, LEASE))).containsExactly(first.id(), second.id());
+        assertThat(ids(outbox.claimOutstanding(clock.instant(), 2, LEASE))).containsExactly(third.id());
+        assertThat(claimAll()).isEmpty();
+
+        clock.advance(LEASE.minusSeconds(1));
+        assertThat(claimAll()).as("claim one second before the first lease ends").isEmpty();
+
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(ids(claimAll())).containsExactly(first.id(), second.id(), third.id());
+        assertThat(claimAll()).as("the messages are leased again").isEmpty();
+    }
+
+    @Test
+    void leasedMessagesStillCountAsOutstanding() {
+        add(message("a"), message("b"));
+        claimAll();
+
+        assertThat(outbox.outstandingCount()).isEqualTo(2);
+    }
+
+    @Test
+    void dispatchedMessagesAreNoLongerOutstanding() {
+        Message first = message("a");
+        Message second = message("b");
+        Message third = message("c");
+        add(first, second, third);
+        claimAll();
+
+        outbox.markDispatched(List.of(first.id(), second.id()), clock.instant());
+        clock.advance(LEASE.multipliedBy(2));
+
+        assertThat(outbox.outstandingCount()).isEqualTo(1);
+        assertThat(ids(claimAll())).containsExactly(third.id());
+    }
+
+    @Test
+    void markingUnknownIdsDispatchedIsIgnored() {
+        Message stored = message("a");
+        add(stored);
+
+        outbox.markDispatched(List.of(UUID.randomUUID(), stored.id()), clock.instant());
+        outbox.markDispatched(List.of(), clock.instant());
+
+        assertThat(outbox.outstandingCount()).isZero();
+    }
+
+    @Test
+    void markingADispatchedMessageAgainKeepsItsFirstDispatchTime() {
+        Message stored = message("a");
+        add(stored);
+        Instant first = clock.instant();
+        outbox.markDispatched(List.of(stored.id()), first);
+
+        outbox.markDispatched(List.of(stored.id()), first.plus(Duration.ofMinutes(10)));
+
+        assertThat(outbox.deleteDispatchedBefore(first.plus(Duration.ofMinutes(5)))).isEqualTo(1);
+    }
+
+    @Test
+    void aMessageMarkedDispatchedTwiceMakesRoomForOneUnderTheBound() {
+        Outbox bounded = createOutbox(clock, 2);
+        Message first = message("a");
+        bounded.add(List.of(first, message("b")), OutboxTransaction.NONE);
+        bounded.markDispatched(List.of(first.id()), clock.instant());
+        bounded.markDispatched(List.of(first.id()), clock.instant());
+
+        bounded.add(List.of(message("c")), OutboxTransaction.NONE);
+
+        assertThatThrownBy(() -> bounded.add(List.of(message("d")), OutboxTransaction.NONE))
+                .isInstanceOf(OutboxException.class).hasMessageContaining("outbox full: 2 outstanding, limit 2");
+        assertThat(bounded.outstandingCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aDispatchedMessageCanStillBeReadForARepost() {
+        Message stored = fullMessage();
+        add(stored);
+        outbox.markDispatched(List.of(stored.id()), clock.instant());
+
+        assertThat(outbox.get(stored.id())).contains(stored);
+    }
+
+    @Test
+    void deleteDispatchedBeforeRemovesOnlyMessagesDispatchedBeforeTheCutoff() {
+        Message early = message("early");
+        Message late = message("late");
+        Message pending = message("pending");
+        add(early, late, pending);
+        Instant start = clock.instant();
+        outbox.markDispatched(List.of(early.id()), start);
+        outbox.markDispatched(List.of(late.id()), start.plus(Duration.ofMinutes(10)));
+
+        int deleted = outbox.deleteDispatchedBefore(start.plus(Duration.ofMinutes(5)));
+
+        assertThat(deleted).isEqualTo(1);
+        assertThat(outbox.get(early.id())).isEmpty();
+        assertThat(outbox.get(late.id())).contains(late);
+        assertThat(outbox.get(pending.id())).contains(pending);
+        assertThat(outbox.outstandingCount()).isEqualTo(1);
+        assertThat(outbox.deleteDispatchedBefore(start.plus(Duration.ofMinutes(5)))).isZero();
+    }
+
+    @Test
+    void outstandingCountFollowsAddsAndDispatches() {
+        assertThat(outbox.outstandingCount()).isZero();
+        Message first = message("a");
+        add(first, message("b"), message("c"));
+        assertThat(outbox.outstandingCount()).isEqualTo(3);
+
+        outbox.markDispatched(List.of(first.id()), clock.instant());
+
+        assertThat(outbox.outstandingCount()).isEqualTo(2);
+    }
+
+    @Test
+    void anAddBeyondTheBoundFailsNamingTheCountAndTheLimit() {
+        Outbox bounded = createOutbox(clock, 5);
+        List<Message> five = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            five.add(message("t" + i));
+        }
+        bounded.add(five, OutboxTransaction.NONE);
+
+        assertThatThrownBy(() -> bounded.add(List.of(message("sixth")), OutboxTransaction.NONE))
+                .isInstanceOf(OutboxException.class)
+                .hasMessageContaining("outbox full: 5 outstanding, limit 5");
+        assertThat(bounded.outstandingCount()).isEqualTo(5);
+
+        bounded.markDispatched(List.of(five.get(0).id()), clock.instant());
+        bounded.add(List.of(message("sixth")), OutboxTransaction.NONE);
+        assertThat(bounded.outstandingCount()).isEqualTo(5);
+    }
+
+    @Test
+    void aBatchThatWouldExceedTheBoundIsRejectedWhole() {
+        Outbox bounded = createOutbox(clock, 5);
+        List<Message> six = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            six.add(message("t" + i));
+        }
+
+        assertThatThrownBy(() -> bounded.add(six, OutboxTransaction.NONE))
+                .isInstanceOf(OutboxException.class)
+                .hasMessageContaining("outbox full: 0 outstanding, limit 5");
+        assertThat(bounded.outstandingCount()).isZero();
+    }
+
+    @Test
+    void concurrentClaimersEachGetEveryMessageExactlyOnce() throws Exception {
+        int total = 2_000;
+        List<Message> batch = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            batch.add(message("t"));
+            if (batch.size() == 200) {
+                outbox.add(batch, OutboxTransaction.NONE);
+                batch = new ArrayList<>();
+            }
+        }
+        Map<UUID, AtomicInteger> claims = new ConcurrentHashMap<>();
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> sweepers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                sweepers.add(pool.submit(() -> {
+                    start.await();
+                    List<Message> claimed;
+                    while (!(claimed = outbox.claimOutstanding(clock.instant(), 25, Duration.ofHours(1))).isEmpty()) {
+                        claimed.forEach(m -> claims.computeIfAbsent(m.id(), id -> new AtomicInteger()).incrementAndGet());
+                        outbox.markDispatched(ids(claimed), clock.instant());
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> sweeper : sweepers) {
+                sweeper.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(claims).hasSize(total);
+        Set<UUID> twice = new java.util.HashSet<>();
+        claims.forEach((id, count) -> {
+            if (count.get() != 1) {
+                twice.add(id);
+            }
+        });
+        assertThat(twice).as("messages claimed more than once").isEmpty();
+        assertThat(outbox.outstandingCount()).isZero();
+    }
+}
