@@ -137,6 +137,7 @@ public final class CommandProcessorBuilder {
      */
     public CommandProcessor build() {
         Producers sending = producers.copy();
+        MessageMappers mappers = this.mappers.copy();
         for (String topic : mappers.topics()) {
             if (sending.forTopic(topic) == null) {
                 throw new ConfigurationException("Topic '" + topic + "' has message mappers but no producer; "

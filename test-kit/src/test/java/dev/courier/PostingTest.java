@@ -54,6 +54,22 @@ class PostingTest {
     }
 
     @Test
+    void aBuilderUsedTwiceGivesEachProcessorItsOwnDefaultOutboxAndASnapshotOfTheMappers() {
+        MessageMappers mappers = new MessageMappers().json(TaskReminder.class);
+        CommandProcessorBuilder builder = CommandProcessor.builder().mappers(mappers)
+                .producers(Producers.of(producer));
+        TaskReminder reminder = new TaskReminder(Request.newId(), "once");
+        try (CommandProcessor first = builder.build(); CommandProcessor second = builder.build()) {
+            first.post(reminder);
+            assertThatThrownBy(() -> second.repost(reminder.id())).isInstanceOf(OutboxException.class)
+                    .hasMessageContaining(reminder.id().toString());
+            mappers.json(Other.class);                       // registered after both were built
+            assertThatThrownBy(() -> first.post(new Other(Request.newId())))
+                    .hasMessageContaining(Other.class.getName());
+        }
+    }
+
+    @Test
     void postWithADelayPutsTheDelayInTheHeader() {
         try (CommandProcessor processor = processor()) {
             processor.post(new TaskReminder(Request.newId(), "later"), Duration.ofSeconds(7));

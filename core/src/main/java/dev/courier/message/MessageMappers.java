@@ -50,6 +50,17 @@ public final class MessageMappers {
         this.objectMapper = Objects.requireNonNull(objectMapper, "objectMapper");
     }
 
+    /**
+     * A snapshot: the same registrations and object mapper, in a registry of its own. A processor builder takes one,
+     * so that registering a type afterwards changes no processor already built.
+     */
+    public MessageMappers copy() {
+        MessageMappers copy = new MessageMappers(objectMapper);
+        copy.byType.putAll(byType);
+        copy.byName.putAll(byName);
+        return copy;
+    }
+
     /** JSON for {@code type}, on the topic its {@link Topic} annotation names. */
     public <T extends Request> MessageMappers json(Class<T> type) {
         Topic topic = Objects.requireNonNull(type, "type").getAnnotation(Topic.class);

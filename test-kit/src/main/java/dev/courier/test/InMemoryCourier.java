@@ -43,7 +43,7 @@ public final class InMemoryCourier implements BeforeEachCallback, AfterEachCallb
     public void beforeEach(ExtensionContext context) {
         clock = new ManualClock();
         broker = InMemoryBroker.builder().clock(clock).build();
-        transport = new InMemoryTransport(broker);
+        transport = InMemoryTransport.over(broker);
     }
 
     @Override

@@ -18,7 +18,7 @@ import java.util.UUID;
 public final class InMemoryFixture implements TransportFixture {
     private final ManualClock clock = new ManualClock();
     private final InMemoryBroker broker = InMemoryBroker.builder().clock(clock).build();
-    private final InMemoryTransport transport = new InMemoryTransport(broker);
+    private final InMemoryTransport transport = InMemoryTransport.over(broker);
     private final MessageProducer producer = transport.producer();
 
     public InMemoryBroker broker() {

@@ -46,7 +46,7 @@ public final class GreetingsDemo {
 
     public static void main(String[] args) {
         InMemoryBroker broker = InMemoryBroker.create();
-        InMemoryTransport transport = new InMemoryTransport(broker);
+        InMemoryTransport transport = InMemoryTransport.over(broker);
         broker.declareChannel("greetings", "greetings");   // so a post before the dispatcher starts is kept
 
         CommandProcessor[] self = new CommandProcessor[1];

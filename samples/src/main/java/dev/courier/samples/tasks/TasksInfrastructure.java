@@ -37,7 +37,7 @@ public final class TasksInfrastructure implements AutoCloseable {
 
     /** The in-process broker {@code broker} and a fresh in-memory H2 database. */
     public static TasksInfrastructure embedded(InMemoryBroker broker) {
-        InMemoryTransport transport = new InMemoryTransport(broker);
+        InMemoryTransport transport = InMemoryTransport.over(broker);
         // Keep what the API posts before the consumer's pumps have connected.
         broker.declareChannel(TaskReminder.TOPIC, TaskReminder.TOPIC);
         HikariDataSource h2 = pool("jdbc:h2:mem:tasks-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", 4);

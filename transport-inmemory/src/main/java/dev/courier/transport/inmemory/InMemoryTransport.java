@@ -19,8 +19,13 @@ import java.util.Objects;
 public final class InMemoryTransport implements Transport {
     private final InMemoryBroker broker;
 
-    public InMemoryTransport(InMemoryBroker broker) {
+    private InMemoryTransport(InMemoryBroker broker) {
         this.broker = Objects.requireNonNull(broker, "broker");
+    }
+
+    /** A transport over {@code broker}: share one broker between the sending and the consuming side. */
+    public static InMemoryTransport over(InMemoryBroker broker) {
+        return new InMemoryTransport(broker);
     }
 
     /** A transport over a new broker on the system clock. */

@@ -28,7 +28,7 @@ class InMemoryBrokerTest {
 
     private final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
     private final InMemoryBroker broker = InMemoryBroker.builder().clock(clock).build();
-    private final InMemoryTransport transport = new InMemoryTransport(broker);
+    private final InMemoryTransport transport = InMemoryTransport.over(broker);
     private final MessageProducer producer = transport.producer();
 
     @Test
@@ -269,7 +269,7 @@ class InMemoryBrokerTest {
     @Test
     void aReceiverParkedOnAnEmptyChannelIsWokenByEverySendThatFollows() throws Exception {
         InMemoryBroker realTime = InMemoryBroker.builder().build();
-        InMemoryTransport rt = new InMemoryTransport(realTime);
+        InMemoryTransport rt = InMemoryTransport.over(realTime);
         MessageProducer ping = rt.producer();
         MessageConsumer pings = rt.createConsumer(subscription("ping", "ping.server"));
         MessageConsumer pongs = rt.createConsumer(subscription("pong", "pong.client"));
@@ -315,7 +315,7 @@ class InMemoryBrokerTest {
     @Test
     void aChannelKeepsAtMostItsDeadLetterLimitDroppingTheOldest() {
         InMemoryBroker small = InMemoryBroker.builder().clock(clock).deadLetterLimit(2).build();
-        InMemoryTransport smallTransport = new InMemoryTransport(small);
+        InMemoryTransport smallTransport = InMemoryTransport.over(small);
         MessageConsumer consumer = smallTransport.createConsumer(subscription("orders", "orders.billing"));
         List<Message> sent = List.of(command("orders", "1"), command("orders", "2"), command("orders", "3"));
         smallTransport.producer().sendBatch(sent).join();

@@ -21,7 +21,7 @@ class InMemoryBrokerTestSupportTest {
 
     private final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
     private final InMemoryBroker broker = InMemoryBroker.builder().clock(clock).build();
-    private final InMemoryTransport transport = new InMemoryTransport(broker);
+    private final InMemoryTransport transport = InMemoryTransport.over(broker);
     private final MessageProducer producer = transport.producer();
 
     @Test

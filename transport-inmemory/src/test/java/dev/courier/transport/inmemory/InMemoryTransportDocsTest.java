@@ -30,7 +30,7 @@ class InMemoryTransportDocsTest {
         // --- docs/transport-inmemory.md: opening snippet ---
         ManualClock clock = new ManualClock();
         InMemoryBroker broker = InMemoryBroker.builder().clock(clock).build();
-        InMemoryTransport transport = new InMemoryTransport(broker);
+        InMemoryTransport transport = InMemoryTransport.over(broker);
         broker.declareChannel("task.reminder", "task.reminder");  // keep what is sent before a consumer connects
 
         MessageProducer producer = transport.producer();
@@ -59,7 +59,7 @@ class InMemoryTransportDocsTest {
     @Test
     void theDeadLetterSnippetRuns() {
         InMemoryBroker broker = InMemoryBroker.builder().clock(new ManualClock()).build();
-        InMemoryTransport transport = new InMemoryTransport(broker);
+        InMemoryTransport transport = InMemoryTransport.over(broker);
         MessageConsumer consumer = transport.createConsumer(ChannelSpec.of("task.reminder"));
         transport.producer().send(new Message(
                 MessageHeader.builder(UUID.randomUUID(), "task.reminder", MessageType.COMMAND).build(),
