@@ -6,9 +6,9 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Return;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.courier.ProducerException;
-import dev.courier.internal.NamedThreadFactory;
 import dev.courier.message.Message;
 import dev.courier.spi.MessageProducer;
+import dev.courier.transport.rabbitmq.internal.DaemonThreadFactory;
 import dev.courier.transport.rabbitmq.internal.Topology;
 import dev.courier.transport.rabbitmq.internal.WireFormat;
 import java.io.IOException;
@@ -73,7 +73,7 @@ public final class RabbitMqProducer implements MessageProducer {
             throw new ProducerException("Cannot open a publishing channel on " + config.address(), e);
         }
         long period = Math.max(50, Math.min(1000, config.confirmTimeout().toMillis() / 4));
-        expiry = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("courier-rabbitmq-confirm-expiry"));
+        expiry = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("courier-rabbitmq-confirm-expiry"));
         expiry.scheduleWithFixedDelay(this::expire, period, period, TimeUnit.MILLISECONDS);
     }
 
