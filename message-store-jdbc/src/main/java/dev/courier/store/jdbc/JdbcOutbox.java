@@ -6,22 +6,16 @@ import dev.courier.spi.Outbox;
 import dev.courier.spi.OutboxTransaction;
 import dev.courier.store.jdbc.internal.Database;
 import dev.courier.store.jdbc.internal.MessageRows;
-import dev.courier.store.jdbc.internal.Micros;
 import dev.courier.store.jdbc.internal.OutboxSql;
+import dev.courier.store.jdbc.internal.OutboxStatements;
 import dev.courier.store.jdbc.internal.OutstandingBound;
 import dev.courier.store.jdbc.internal.ReadCommitted;
 import dev.courier.store.jdbc.internal.Schema;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,28 +35,24 @@ import org.slf4j.LoggerFactory;
 public final class JdbcOutbox implements Outbox {
     public static final String DEFAULT_TABLE = "courier_outbox";
     public static final Duration DEFAULT_RECOUNT_INTERVAL = Duration.ofSeconds(5);
-    /** Ids per {@code IN (...)} list: one statement per batch of up to this many. */
-    static final int IDS_PER_STATEMENT = 500;
     private static final Logger LOG = LoggerFactory.getLogger(JdbcOutbox.class);
 
     private final DataSource dataSource;
     private final Database database;
     private final String table;
-    private final Clock clock;
     private final TransactionProvider transactionProvider;
-    private final MessageRows rows;
     private final OutstandingBound bound;
-    private final OutboxSql sql;
+    private final OutboxStatements statements;
 
     private JdbcOutbox(Builder builder, Database database) {
         this.dataSource = builder.dataSource;
         this.database = database;
         this.table = builder.table;
-        this.clock = builder.clock;
         this.transactionProvider = builder.transactionProvider;
-        this.rows = new MessageRows(database.dialect().nativeUuid());
-        this.sql = new OutboxSql(table, database.dialect());
-        this.bound = new OutstandingBound(builder.maxOutstanding, builder.recountInterval, clock, this::count);
+        this.statements = new OutboxStatements(new OutboxSql(table, database.dialect()),
+                new MessageRows(database.dialect().nativeUuid()), builder.clock);
+        this.bound = new OutstandingBound(builder.maxOutstanding, builder.recountInterval, builder.clock,
+                statements::countOutstanding);
     }
 
     public static Builder builder(DataSource dataSource) {
@@ -129,18 +119,8 @@ public final class JdbcOutbox implements Outbox {
     private void insert(Connection connection, List<Message> batch) {
         try {
             bound.admit(connection, batch.size(), table);
-            try (PreparedStatement statement = connection.prepareStatement(sql.insert())) {
-                long now = Micros.of(clock.instant());
-                if (batch.size() == 1) {
-                    rows.bind(statement, batch.get(0), now);
-                    statement.executeUpdate();
-                } else {
-                    for (Message message : batch) {
-                        rows.bind(statement, message, now);
-                        statement.addBatch();
-                    }
-                    statement.executeBatch();
-                }
+            try {
+                statements.insert(connection, batch);
             } catch (SQLException e) {
                 bound.withdraw(batch.size());
                 if (database.dialect().isDuplicateKey(e)) {
@@ -158,12 +138,8 @@ public final class JdbcOutbox implements Outbox {
     @Override
     public Optional<Message> get(UUID messageId) {
         Objects.requireNonNull(messageId, "messageId");
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql.get())) {
-            rows.setUuid(statement, 1, messageId);
-            try (ResultSet result = statement.executeQuery()) {
-                return result.next() ? Optional.of(rows.read(result)) : Optional.empty();
-            }
+        try (Connection connection = dataSource.getConnection()) {
+            return statements.get(connection, messageId);
         } catch (SQLException e) {
             throw failure("cannot read message " + messageId, e);
         }
@@ -180,9 +156,8 @@ public final class JdbcOutbox implements Outbox {
             throw new IllegalArgumentException("lease must be positive but was " + lease);
         }
         try {
-            List<Message> claimed = ReadCommitted.run(dataSource, c -> sql.claimsInOneStatement()
-                    ? claimInOneStatement(c, createdBefore, limit, lease)
-                    : claim(c, createdBefore, limit, lease));
+            List<Message> claimed = ReadCommitted.run(dataSource,
+                    connection -> statements.claim(connection, createdBefore, limit, lease));
             if (!claimed.isEmpty()) {
                 LOG.debug("claimed {} outstanding messages from {}, first {}", claimed.size(), table,
                         claimed.get(0).id());
@@ -191,59 +166,6 @@ public final class JdbcOutbox implements Outbox {
         } catch (SQLException e) {
             throw failure("cannot claim outstanding messages", e);
         }
-    }
-
-    private List<Message> claimInOneStatement(Connection connection, Instant createdBefore, int limit, Duration lease)
-            throws SQLException {
-        Instant now = clock.instant();
-        List<Claimed> claimed = new ArrayList<>(limit);
-        try (Statement settings = connection.createStatement()) {
-            settings.execute(sql.claimPlanSettings());
-        }
-        try (PreparedStatement claim = connection.prepareStatement(sql.claimAndLease())) {
-            claim.setLong(1, Micros.of(createdBefore));
-            claim.setLong(2, Micros.of(now));
-            claim.setInt(3, limit);
-            claim.setLong(4, Micros.of(now.plus(lease)));
-            try (ResultSet result = claim.executeQuery()) {
-                while (result.next()) {
-                    claimed.add(new Claimed(result.getLong("created_at"), result.getLong("seq"), rows.read(result)));
-                }
-            }
-        }
-        claimed.sort(Comparator.comparingLong(Claimed::createdAt).thenComparingLong(Claimed::seq));
-        return claimed.stream().map(Claimed::message).toList();
-    }
-
-    private record Claimed(long createdAt, long seq, Message message) {}
-
-    private List<Message> claim(Connection connection, Instant createdBefore, int limit, Duration lease)
-            throws SQLException {
-        Instant now = clock.instant();
-        List<Message> claimed = new ArrayList<>();
-        List<Long> sequences = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement(sql.claim())) {
-            select.setLong(1, Micros.of(createdBefore));
-            select.setLong(2, Micros.of(now));
-            select.setInt(3, limit);
-            try (ResultSet result = select.executeQuery()) {
-                while (result.next()) {
-                    sequences.add(result.getLong("seq"));
-                    claimed.add(rows.read(result));
-                }
-            }
-        }
-        for (int from = 0; from < sequences.size(); from += IDS_PER_STATEMENT) {
-            List<Long> chunk = sequences.subList(from, Math.min(sequences.size(), from + IDS_PER_STATEMENT));
-            try (PreparedStatement update = connection.prepareStatement(sql.lease(chunk.size()))) {
-                update.setLong(1, Micros.of(now.plus(lease)));
-                for (int i = 0; i < chunk.size(); i++) {
-                    update.setLong(i + 2, chunk.get(i));
-                }
-                update.executeUpdate();
-            }
-        }
-        return claimed;
     }
 
     @Override
@@ -255,53 +177,19 @@ public final class JdbcOutbox implements Outbox {
             return;
         }
         try {
-            int marked = ReadCommitted.run(dataSource, connection -> mark(connection, ids, at));
+            int marked = ReadCommitted.run(dataSource, connection -> statements.markDispatched(connection, ids, at));
             bound.dispatched(marked);
         } catch (SQLException e) {
             throw failure("cannot mark " + ids.size() + " messages dispatched, first " + ids.get(0), e);
         }
     }
 
-    private int mark(Connection connection, List<UUID> ids, Instant at) throws SQLException {
-        if (sql.marksWithArray()) {
-            return markWithArray(connection, ids, at);
-        }
-        int marked = 0;
-        for (int from = 0; from < ids.size(); from += IDS_PER_STATEMENT) {
-            List<UUID> chunk = ids.subList(from, Math.min(ids.size(), from + IDS_PER_STATEMENT));
-            try (PreparedStatement update = connection.prepareStatement(sql.markDispatched(chunk.size()))) {
-                update.setLong(1, Micros.of(at));
-                for (int i = 0; i < chunk.size(); i++) {
-                    rows.setUuid(update, i + 2, chunk.get(i));
-                }
-                marked += update.executeUpdate();
-            }
-        }
-        return marked;
-    }
-
-    private int markWithArray(Connection connection, List<UUID> ids, Instant at) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(sql.markDispatchedArray())) {
-            update.setLong(1, Micros.of(at));
-            update.setArray(2, connection.createArrayOf("uuid", ids.toArray()));
-            return update.executeUpdate();
-        }
-    }
-
     @Override
     public long outstandingCount() {
         try (Connection connection = dataSource.getConnection()) {
-            return count(connection);
+            return statements.countOutstanding(connection);
         } catch (SQLException e) {
             throw failure("cannot count outstanding messages", e);
-        }
-    }
-
-    private long count(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql.countOutstanding());
-                ResultSet result = statement.executeQuery()) {
-            result.next();
-            return result.getLong(1);
         }
     }
 
@@ -312,12 +200,8 @@ public final class JdbcOutbox implements Outbox {
             int deleted = 0;
             int chunk;
             do {
-                chunk = ReadCommitted.run(dataSource, connection -> {
-                    try (PreparedStatement statement = connection.prepareStatement(sql.deleteDispatchedChunk())) {
-                        statement.setLong(1, Micros.of(cutoff));
-                        return statement.executeUpdate();
-                    }
-                });
+                chunk = ReadCommitted.run(dataSource,
+                        connection -> statements.deleteDispatchedChunk(connection, cutoff));
                 deleted += chunk;
             } while (chunk == OutboxSql.DELETE_CHUNK);
             LOG.debug("deleted {} messages dispatched before {} from {}", deleted, cutoff, table);

@@ -4,6 +4,7 @@ import dev.courier.message.Message;
 import dev.courier.spi.DeadLetterReason;
 import dev.courier.spi.MessageConsumer;
 import dev.courier.transport.inmemory.internal.ChannelQueue;
+import dev.courier.transport.inmemory.internal.Reader;
 import dev.courier.transport.inmemory.internal.Receipt;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -19,7 +20,7 @@ final class InMemoryConsumer implements MessageConsumer {
     static final int BATCH = 16;
 
     private final ChannelQueue channel;
-    private final ChannelQueue.Reader reader;
+    private final Reader reader;
     /** Taken but not yet handed out; used by the one thread that receives (and closes). */
     private final ArrayDeque<Message> taken = new ArrayDeque<>();
 

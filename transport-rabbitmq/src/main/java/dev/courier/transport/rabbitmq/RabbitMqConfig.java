@@ -1,6 +1,5 @@
 package dev.courier.transport.rabbitmq;
 
-import dev.courier.transport.rabbitmq.internal.AmqpAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -68,6 +67,7 @@ public final class RabbitMqConfig {
         return builder().uri(uri).build();
     }
 
+    /** Where it connects; its {@code toString()} masks the password. */
     public AmqpAddress address() { return address; }
     /** The TLS context, or null to use the JVM's default (its trust store) when the address is TLS. */
     public SSLContext sslContext() { return sslContext; }

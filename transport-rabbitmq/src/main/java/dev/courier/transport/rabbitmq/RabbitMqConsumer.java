@@ -17,7 +17,6 @@ import dev.courier.transport.rabbitmq.internal.Topology;
 import dev.courier.transport.rabbitmq.internal.WireFormat;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
@@ -26,13 +25,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads one channel's work queue on an AMQP channel of its own, with manual acks and {@code basic.qos} set to the
- * subscription's prefetch. Deliveries are pushed by the client into a local buffer that {@link #receive} reads.
+ * channel's prefetch. Deliveries are pushed by the client into a local buffer that {@link #receive} reads.
  * Requeue and reject publish a copy (to the channel's retry queue or dead-letter queue), wait for its confirm, and
  * only then ack the original: a crash in between gives a duplicate, never a loss.
  *
@@ -50,45 +48,46 @@ public final class RabbitMqConsumer implements MessageConsumer {
     private final Connection connection;
     private final Channel channel;
     private final Topology topology;
-    private final ChannelSpec subscription;
+    private final ChannelSpec spec;
     private final RabbitMqConfig config;
     private final String queue;
     private final String retryPrefix;
     private final BlockingQueue<Delivery> buffer = new LinkedBlockingQueue<>();
     private final MessageListener listener;
-    private final ReentrantLock settling = new ReentrantLock();
     private final AtomicLong generation = new AtomicLong();
     private final AtomicBoolean returned = new AtomicBoolean();
+    private final Settler settler;
     private volatile String broken;
     private volatile boolean closed;
 
     private record Delivery(long generation, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {}
 
-    private RabbitMqConsumer(Connection connection, Topology topology, ChannelSpec subscription,
+    private RabbitMqConsumer(Connection connection, Topology topology, ChannelSpec spec,
             RabbitMqConfig config, MessageListener listener) {
         this.connection = connection;
         this.listener = listener;
         this.topology = topology;
-        this.subscription = subscription;
+        this.spec = spec;
         this.config = config;
-        this.queue = subscription.channel();
+        this.queue = spec.channel();
         this.retryPrefix = Topology.retryQueuePrefix(queue);
-        topology.declareChannel(connection, subscription.topic(), queue, config.queueType(queue));
+        topology.declareChannel(connection, spec.topic(), queue, config.queueType(queue));
         try {
             channel = connection.createChannel();
-            channel.basicQos(subscription.prefetch());
+            channel.basicQos(spec.prefetch());
             channel.confirmSelect();
             channel.addReturnListener(r -> returned.set(true));
             channel.addShutdownListener(this::channelClosed);
         } catch (IOException | RuntimeException e) {
             throw cannotConsume(e);
         }
+        settler = new Settler(connection, channel, topology, queue, config.confirmTimeout(), generation, returned);
     }
 
     /** Declares the channel, opens an AMQP channel and starts consuming; {@code listener} may be null. */
-    static RabbitMqConsumer open(Connection connection, Topology topology, ChannelSpec subscription,
+    static RabbitMqConsumer open(Connection connection, Topology topology, ChannelSpec spec,
             RabbitMqConfig config, MessageListener listener) {
-        RabbitMqConsumer consumer = new RabbitMqConsumer(connection, topology, subscription, config, listener);
+        RabbitMqConsumer consumer = new RabbitMqConsumer(connection, topology, spec, config, listener);
         try {
             consumer.channel.basicConsume(consumer.queue, false, consumer.new Deliveries());
         } catch (IOException | RuntimeException e) {
@@ -100,7 +99,7 @@ public final class RabbitMqConsumer implements MessageConsumer {
 
     private ChannelFailureException cannotConsume(Exception e) {
         return new ChannelFailureException("Cannot consume from queue '" + queue + "' (topic '"
-                + subscription.topic() + "') on " + config.address() + ": " + e.getMessage(), e);
+                + spec.topic() + "') on " + config.address() + ": " + e.getMessage(), e);
     }
 
     /** The client calls this on its delivery thread, one delivery at a time per channel. */
@@ -181,7 +180,7 @@ public final class RabbitMqConsumer implements MessageConsumer {
         // topic's exchange is a new message, whatever x-death header its producer wrote.
         int count = delivery.envelope.getExchange().isEmpty() ? WireFormat.handledCount(headers, retryPrefix) : 0;
         Message message = WireFormat.toMessage(delivery.properties, delivery.body, delivery.envelope.getRoutingKey(),
-                subscription.topic(), count, config.maxBodySize());
+                spec.topic(), count, config.maxBodySize());
         return message.withReceipt(new Receipt(this, delivery.envelope.getDeliveryTag(), delivery.generation,
                 delivery.properties, count));
     }
@@ -191,25 +190,14 @@ public final class RabbitMqConsumer implements MessageConsumer {
             throw new ChannelFailureException("Consumer of queue '" + queue + "' is closed");
         }
         if (broken != null) {
-            throw new ChannelFailureException("Consumer of queue '" + queue + "' (topic '" + subscription.topic()
+            throw new ChannelFailureException("Consumer of queue '" + queue + "' (topic '" + spec.topic()
                     + "') failed: " + broken);
         }
     }
 
     @Override
     public void acknowledge(Message message) {
-        Receipt receipt = receipt(message);
-        settling.lock();
-        try {
-            if (stale(receipt, message, "ack")) {
-                return;
-            }
-            channel.basicAck(receipt.deliveryTag(), false);
-        } catch (IOException | RuntimeException e) {
-            throw failure("acknowledge", message, e);
-        } finally {
-            settling.unlock();
-        }
+        settler.acknowledge(message, receipt(message));
     }
 
     @Override
@@ -218,74 +206,13 @@ public final class RabbitMqConsumer implements MessageConsumer {
         if (delay.isNegative()) {
             throw new IllegalArgumentException("delay must not be negative but was " + delay);
         }
-        Receipt receipt = receipt(message);
-        settling.lock();
-        try {
-            if (stale(receipt, message, "requeue")) {
-                return;
-            }
-            long millis = delay.toMillis();
-            topology.declareRetry(connection, queue, millis);
-            Map<String, Object> headers = copyHeaders(receipt.properties());
-            headers.keySet().removeIf(name -> name.startsWith("x-death") || name.startsWith("x-first-death")
-                    || name.startsWith("x-last-death"));
-            headers.put(WireFormat.HANDLED_COUNT, receipt.handledCount() + 1);
-            republish(Topology.retryQueue(queue, millis), headers, message, receipt, "requeue");
-        } finally {
-            settling.unlock();
-        }
+        settler.requeue(message, receipt(message), delay);
     }
 
     @Override
     public void reject(Message message, DeadLetterReason reason) {
         Objects.requireNonNull(reason, "reason");
-        Receipt receipt = receipt(message);
-        settling.lock();
-        try {
-            if (stale(receipt, message, "reject")) {
-                return;
-            }
-            Map<String, Object> headers = copyHeaders(receipt.properties());
-            headers.putAll(reason.asHeaders());
-            republish(Topology.deadLetterQueue(queue), headers, message, receipt, "dead-letter");
-        } finally {
-            settling.unlock();
-        }
-        LOG.info("Dead-lettered message {} on topic '{}': {}", message.id(), message.topic(), reason.reason());
-    }
-
-    /**
-     * Publishes a copy with confirm, then acks the original; if anything fails the original stays unacked. Called
-     * holding {@link #settling}: the channel's confirms and the returned flag belong to one copy at a time.
-     */
-    private void republish(String target, Map<String, Object> headers, Message message, Receipt receipt,
-            String action) {
-        try {
-            returned.set(false);
-            channel.basicPublish("", target, true, WireFormat.withHeaders(receipt.properties(), headers),
-                    message.body().unsafeBytes());
-            if (!channel.waitForConfirms(config.confirmTimeout().toMillis())) {
-                throw new IOException("the broker refused the copy (nack)");
-            }
-            if (returned.get()) {
-                throw new IOException("queue '" + target + "' does not exist (returned unroutable)");
-            }
-            channel.basicAck(receipt.deliveryTag(), false);
-        } catch (IOException | TimeoutException | RuntimeException e) {
-            throw failure(action, message, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failure(action, message, e);
-        }
-    }
-
-    private boolean stale(Receipt receipt, Message message, String action) {
-        if (receipt.generation() == generation.get()) {
-            return false;
-        }
-        LOG.debug("Skipping {} of message {} on topic '{}': delivered before a reconnect, the broker redelivers it",
-                action, message.id(), message.topic());
-        return true;
+        settler.reject(message, receipt(message), reason);
     }
 
     private Receipt receipt(Message message) {
@@ -295,15 +222,6 @@ public final class RabbitMqConsumer implements MessageConsumer {
                     + "' was not received by this consumer of queue '" + queue + "'");
         }
         return receipt;
-    }
-
-    private static Map<String, Object> copyHeaders(AMQP.BasicProperties properties) {
-        return properties.getHeaders() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(properties.getHeaders());
-    }
-
-    private ChannelFailureException failure(String action, Message message, Exception e) {
-        return new ChannelFailureException("Cannot " + action + " message " + message.id() + " on topic '"
-                + message.topic() + "' (queue '" + queue + "'): " + e.getMessage(), e);
     }
 
     /** Names a connection or channel that is down (the client recovers the connection), or null while both are up. */
@@ -338,6 +256,6 @@ public final class RabbitMqConsumer implements MessageConsumer {
 
     @Override
     public String toString() {
-        return "RabbitMqConsumer[queue=" + queue + ", topic=" + subscription.topic() + ", " + config.address() + "]";
+        return "RabbitMqConsumer[queue=" + queue + ", topic=" + spec.topic() + ", " + config.address() + "]";
     }
 }

@@ -1,30 +1,27 @@
 package dev.courier.transport.rabbitmq;
 
+import static dev.courier.transport.rabbitmq.PendingConfirm.failure;
+
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.Return;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.courier.ProducerException;
-import dev.courier.internal.NamedThreadFactory;
 import dev.courier.message.Message;
 import dev.courier.spi.MessageProducer;
+import dev.courier.transport.rabbitmq.internal.DaemonThreadFactory;
 import dev.courier.transport.rabbitmq.internal.Topology;
 import dev.courier.transport.rabbitmq.internal.WireFormat;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +48,8 @@ public final class RabbitMqProducer implements MessageProducer {
     private final RabbitMqConfig config;
     private final Semaphore window;
     /** Every publishing channel opened, oldest first; at most {@link RabbitMqConfig#publishChannels()}. */
-    private final List<Lane> lanes = new CopyOnWriteArrayList<>();
-    private final ThreadLocal<Lane> laneOfThread = new ThreadLocal<>();
+    private final List<ConfirmLane> lanes = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<ConfirmLane> laneOfThread = new ThreadLocal<>();
     private final ReentrantLock lanesLock = new ReentrantLock();
     /** How many threads were given a lane; guarded by {@link #lanesLock}. */
     private int threadsServed;
@@ -68,12 +65,12 @@ public final class RabbitMqProducer implements MessageProducer {
         this.window = new Semaphore(config.confirmWindow());
         topology.declareExchanges(connection);
         try {
-            lanes.add(new Lane(connection.createChannel())); // the first, so that a broker problem shows here
+            lanes.add(newLane()); // the first, so that a broker problem shows here
         } catch (IOException e) {
             throw new ProducerException("Cannot open a publishing channel on " + config.address(), e);
         }
         long period = Math.max(50, Math.min(1000, config.confirmTimeout().toMillis() / 4));
-        expiry = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("courier-rabbitmq-confirm-expiry"));
+        expiry = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("courier-rabbitmq-confirm-expiry"));
         expiry.scheduleWithFixedDelay(this::expire, period, period, TimeUnit.MILLISECONDS);
     }
 
@@ -169,7 +166,7 @@ public final class RabbitMqProducer implements MessageProducer {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(failure("interrupted waiting for the confirm window", message, e));
         }
-        Lane lane;
+        ConfirmLane lane;
         try {
             lane = lane();
         } catch (IOException | RuntimeException e) {
@@ -183,8 +180,8 @@ public final class RabbitMqProducer implements MessageProducer {
      * This thread's lane: the one it was given before, else the next one not yet given to a thread, else a new one
      * while there are fewer than {@link RabbitMqConfig#publishChannels()}, else one shared in turn.
      */
-    private Lane lane() throws IOException {
-        Lane lane = laneOfThread.get();
+    private ConfirmLane lane() throws IOException {
+        ConfirmLane lane = laneOfThread.get();
         if (lane != null) {
             return lane;
         }
@@ -193,7 +190,7 @@ public final class RabbitMqProducer implements MessageProducer {
             if (threadsServed < lanes.size()) {
                 lane = lanes.get(threadsServed);
             } else if (lanes.size() < config.publishChannels()) {
-                lane = new Lane(connection.createChannel());
+                lane = newLane();
                 lanes.add(lane);
             } else {
                 lane = lanes.get(threadsServed % lanes.size());
@@ -206,6 +203,10 @@ public final class RabbitMqProducer implements MessageProducer {
         return lane;
     }
 
+    private ConfirmLane newLane() throws IOException {
+        return new ConfirmLane(connection.createChannel(), window, topology.exchange(), config.confirmTimeout());
+    }
+
     /** How many publishing channels this producer has opened. */
     int publishingChannels() {
         return lanes.size();
@@ -214,14 +215,9 @@ public final class RabbitMqProducer implements MessageProducer {
     /** Fails entries older than the confirm timeout; runs every few hundred milliseconds. */
     private void expire() {
         long now = System.nanoTime();
-        for (Lane lane : lanes) {
+        for (ConfirmLane lane : lanes) {
             lane.expire(now);
         }
-    }
-
-    private static ProducerException failure(String why, Message message, Throwable cause) {
-        return new ProducerException("Message " + message.id() + " on topic '" + message.topic()
-                + "' not confirmed: " + why, cause);
     }
 
     /** Waits up to the confirm timeout for outstanding confirms, then closes the channel. */
@@ -229,7 +225,7 @@ public final class RabbitMqProducer implements MessageProducer {
     public void close() {
         closed = true;
         long deadline = System.nanoTime() + config.confirmTimeout().toNanos();
-        for (Lane lane : lanes) {
+        for (ConfirmLane lane : lanes) {
             lane.awaitConfirms(deadline);
             closeQuietly(lane.channel);
         }
@@ -243,7 +239,7 @@ public final class RabbitMqProducer implements MessageProducer {
         }
         expiry.shutdownNow();
         ShutdownSignalException closing = new ShutdownSignalException(false, true, null, "producer closed");
-        for (Lane lane : lanes) {
+        for (ConfirmLane lane : lanes) {
             lane.lost(closing);
         }
     }
@@ -262,146 +258,5 @@ public final class RabbitMqProducer implements MessageProducer {
     public String toString() {
         return "RabbitMqProducer[" + config.address() + ", exchange=" + topology.exchange() + ", channels="
                 + lanes.size() + ", unconfirmed=" + lanes.stream().mapToInt(l -> l.pending.size()).sum() + "]";
-    }
-
-    /** One confirm-mode channel, with the messages published on it that wait for their confirms. */
-    private final class Lane {
-        final Channel channel;
-        final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
-        final ReentrantLock lock = new ReentrantLock();
-
-        Lane(Channel channel) throws IOException {
-            this.channel = channel;
-            channel.confirmSelect();
-            channel.addConfirmListener((tag, multiple) -> settle(tag, multiple, false),
-                    (tag, multiple) -> settle(tag, multiple, true));
-            channel.addReturnListener(this::returned);
-            channel.addShutdownListener(this::lost);
-        }
-
-        /** Publishes with a window slot already taken, which the returned future's entry releases. */
-        CompletableFuture<Void> publish(String exchange, AMQP.BasicProperties properties, Message message) {
-            Pending entry;
-            lock.lock();
-            try {
-                entry = new Pending(channel.getNextPublishSeqNo(), message);
-                pending.put(entry.seq, entry);
-                try {
-                    channel.basicPublish(exchange, message.topic(), true, properties, message.body().unsafeBytes());
-                } catch (IOException | RuntimeException e) {
-                    pending.remove(entry.seq, entry);
-                    entry.fail(failure("the channel is not open (RabbitMQ unreachable?)", message, e));
-                }
-            } finally {
-                lock.unlock();
-            }
-            return entry.future;
-        }
-
-        void expire(long now) {
-            for (Pending entry : pending.values()) {
-                if (now - entry.sentAt < config.confirmTimeout().toNanos()) {
-                    return;
-                }
-                if (pending.remove(entry.seq, entry)) {
-                    entry.fail(failure("no confirm within " + config.confirmTimeout(), entry.message, null));
-                }
-            }
-        }
-
-        private void settle(long seq, boolean multiple, boolean nack) {
-            Map<Long, Pending> settled = multiple ? pending.headMap(seq, true) : null;
-            if (settled == null) {
-                Pending entry = pending.remove(seq);
-                if (entry != null) {
-                    entry.settle(nack);
-                }
-                return;
-            }
-            for (Long key : settled.keySet()) {
-                Pending entry = pending.remove(key);
-                if (entry != null) {
-                    entry.settle(nack);
-                }
-            }
-        }
-
-        /** A return comes before the ack of the same message: mark the oldest matching entry still unmarked. */
-        private void returned(Return r) {
-            String id = r.getProperties().getMessageId();
-            for (Pending entry : pending.values()) {
-                if (entry.returnText == null && entry.message.id().toString().equals(id)
-                        && entry.message.topic().equals(r.getRoutingKey())) {
-                    entry.returnText = r.getReplyCode() + " " + r.getReplyText();
-                    LOG.warn("Message {} on topic '{}' was returned unroutable by exchange '{}'", id,
-                            r.getRoutingKey(), r.getExchange());
-                    return;
-                }
-            }
-        }
-
-        void lost(ShutdownSignalException cause) {
-            if (pending.isEmpty()) {
-                return;
-            }
-            LOG.warn("Publishing channel closed with {} messages unconfirmed: {}", pending.size(),
-                    cause.getMessage());
-            for (Long key : pending.keySet()) {
-                Pending entry = pending.remove(key);
-                if (entry != null) {
-                    entry.fail(failure("the connection was lost before the broker confirmed it (it may or may not "
-                            + "have arrived)", entry.message, cause));
-                }
-            }
-        }
-
-        /** Waits until nothing published here waits for a confirm, the channel closes, or {@code deadline}. */
-        void awaitConfirms(long deadline) {
-            while (!pending.isEmpty() && System.nanoTime() < deadline && channel.isOpen()) {
-                try {
-                    channel.waitForConfirms(100);
-                } catch (TimeoutException e) {
-                    // keep waiting until the deadline
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (RuntimeException e) {
-                    return;
-                }
-            }
-        }
-    }
-
-    /** One published message waiting for its confirm; releases its window slot exactly once. */
-    private final class Pending {
-        final long seq;
-        final long sentAt = System.nanoTime();
-        final Message message;
-        final CompletableFuture<Void> future = new CompletableFuture<>();
-        final AtomicBoolean done = new AtomicBoolean();
-        volatile String returnText;
-
-        Pending(long seq, Message message) {
-            this.seq = seq;
-            this.message = message;
-        }
-
-        void settle(boolean nack) {
-            if (nack) {
-                fail(failure("the broker refused it (nack)", message, null));
-            } else if (returnText != null) {
-                fail(new UnroutableMessageException(message.topic(), message.id(), topology.exchange(), returnText));
-            } else if (done.compareAndSet(false, true)) {
-                window.release();
-                future.complete(null);
-            }
-        }
-
-        void fail(ProducerException e) {
-            if (done.compareAndSet(false, true)) {
-                window.release();
-                future.completeExceptionally(e);
-            }
-        }
     }
 }

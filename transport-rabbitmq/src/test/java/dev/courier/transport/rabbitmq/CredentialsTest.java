@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.courier.ChannelFailureException;
 import dev.courier.test.TestServices;
-import dev.courier.transport.rabbitmq.internal.AmqpAddress;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,6 @@ import dev.courier.spi.ChannelSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.ChannelFailureException;
-import dev.courier.Subscription;
 import dev.courier.message.Message;
 import dev.courier.message.MessageBody;
 import dev.courier.message.MessageHeader;

@@ -7,7 +7,6 @@ import static dev.courier.transport.rabbitmq.RabbitMqTransportTest.receive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.ChannelFailureException;
-import dev.courier.Subscription;
 import dev.courier.message.Message;
 import dev.courier.spi.DeadLetterReason;
 import dev.courier.spi.MessageProducer;

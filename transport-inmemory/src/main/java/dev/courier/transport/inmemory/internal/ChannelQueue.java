@@ -5,26 +5,14 @@ import dev.courier.spi.DeadLetterReason;
 import dev.courier.transport.inmemory.ChannelStats;
 import dev.courier.transport.inmemory.DeadLetter;
 import dev.courier.transport.inmemory.InMemoryBrokerException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,46 +26,27 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChannelQueue {
     private static final Logger log = LoggerFactory.getLogger(ChannelQueue.class);
-    private static final Comparator<Entry> BY_DUE_TIME =
-            Comparator.comparing((Entry e) -> e.dueAt).thenComparingLong(e -> e.sequence);
-    private static final Duration LONGEST = Duration.ofNanos(1L << 62);
 
     private final String name;
     private final String topic;
     private final Clock clock;
-    private final int deadLetterLimit;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    private final ChannelLock lock = new ChannelLock();
     /** Due messages, oldest first. Senders add without the lock; everything else reads and writes it under it. */
     private final ConcurrentLinkedDeque<Entry> ready = new ConcurrentLinkedDeque<>();
-    private final PriorityQueue<Entry> delayed = new PriorityQueue<>(BY_DUE_TIME);
-    private static final VarHandle OWNER;
-
-    static {
-        try {
-            OWNER = MethodHandles.lookup().findVarHandle(Entry.class, "owner", Reader.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
+    private final DelayedEntries delayed;
     /** The open readers, each with the entries it was handed (see {@link Reader}). */
     private final List<Reader> readers = new ArrayList<>();
-    private final ArrayDeque<DeadLetter> deadLetters = new ArrayDeque<>();
+    private final DeadLetterShelf deadLetters;
     private final AtomicLong nextSequence = new AtomicLong();
     private long nextTag;
     private final AtomicLong acknowledged = new AtomicLong();
-    /** Threads inside {@link #take} or a test-support wait; written under the lock, read by acknowledgements. */
-    private volatile int waiters;
-    /** Set by a receiver about to park for lack of ready messages; taken by the sender that then wakes it. */
-    private final AtomicBoolean armed = new AtomicBoolean();
-    private long deadLettered;
 
     public ChannelQueue(String name, String topic, Clock clock, int deadLetterLimit) {
         this.name = name;
         this.topic = topic;
         this.clock = clock;
-        this.deadLetterLimit = deadLetterLimit;
+        this.delayed = new DelayedEntries(clock);
+        this.deadLetters = new DeadLetterShelf(name, topic, deadLetterLimit);
     }
 
     public String name() {
@@ -97,7 +66,7 @@ public final class ChannelQueue {
             // flag and then looks at the ready queue once more, so either it sees this entry or this sees the flag;
             // the one sender that takes the flag wakes it, and the rest of a burst need not.
             ready.offerLast(entry);
-            if (!armed.get() || !armed.getAndSet(false)) {
+            if (!lock.disarm()) {
                 return;
             }
         }
@@ -106,7 +75,7 @@ public final class ChannelQueue {
             if (!delay.isZero()) {
                 delayed.add(entry);
             }
-            changed.signalAll();
+            lock.signalAll();
         } finally {
             lock.unlock();
         }
@@ -139,15 +108,15 @@ public final class ChannelQueue {
      * unsettled on the reader from then on, as a broker's prefetched deliveries are; closing the reader returns them.
      */
     public Message take(Reader reader, Duration timeout, Deque<Message> more, int max) {
-        long deadline = System.nanoTime() + saturatedNanos(timeout);
+        long deadline = ChannelLock.deadline(timeout);
         lock.lock();
-        waiters++; // before anything is checked: an arrival or acknowledgement that comes after this wakes us
+        lock.enterWait(); // before anything is checked: an arrival or acknowledgement that comes after this wakes us
         try {
             if (reader.closed) {
                 throw new InMemoryBrokerException("The consumer of channel '" + name + "' is closed");
             }
             while (true) {
-                promoteDue();
+                delayed.promoteDue(ready);
                 if (!reader.closed && reader.unsettled.get() < reader.prefetch && !ready.isEmpty()) {
                     Message first = handOver(ready.pollFirst(), reader);
                     for (int i = 1; i < max && reader.unsettled.get() < reader.prefetch && !ready.isEmpty(); i++) {
@@ -160,19 +129,19 @@ public final class ChannelQueue {
                     return null;
                 }
                 if (!delayed.isEmpty()) {
-                    remaining = Math.min(remaining, nanosUntil(delayed.peek().dueAt));
+                    remaining = Math.min(remaining, delayed.nanosUntilNext());
                 }
-                armed.set(true);
+                lock.arm();
                 if (!ready.isEmpty() && reader.unsettled.get() < reader.prefetch) {
                     continue; // arrived between the look above and the arming
                 }
-                changed.awaitNanos(remaining);
+                lock.awaitNanos(remaining);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
         } finally {
-            waiters--;
+            lock.leaveWait();
             lock.unlock();
         }
     }
@@ -184,14 +153,7 @@ public final class ChannelQueue {
     public void acknowledge(Reader reader, Receipt receipt) {
         settle(reader, receipt, "acknowledge");
         acknowledged.incrementAndGet();
-        if (waiters > 0) {
-            lock.lock();
-            try {
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
+        lock.wakeIfWaiting();
     }
 
     /** Puts the message back, due after {@code delay}, with its handled count one higher. */
@@ -209,7 +171,7 @@ public final class ChannelQueue {
             }
             log.debug("Requeued message {} on topic {} (channel {}) with delay {}, handled count now {}",
                     entry.message.id(), topic, name, delay, entry.handledCount);
-            changed.signalAll();
+            lock.signalAll();
         } finally {
             lock.unlock();
         }
@@ -220,21 +182,12 @@ public final class ChannelQueue {
         lock.lock();
         try {
             // The dead letter is made before the entry is settled: if it cannot be, the message stays in flight.
-            Message delivered = receipt.entry.delivered();
-            Map<String, String> bag = new LinkedHashMap<>(delivered.header().bag());
-            bag.putAll(reason.asHeaders());
-            Message dead = delivered.withHeader(delivered.header().toBuilder().bag(bag).build());
+            Message dead = DeadLetterShelf.withReason(receipt.entry.delivered(), reason);
             Entry entry = settle(reader, receipt, "reject");
-            deadLetters.addLast(new DeadLetter(dead, reason));
-            deadLettered++;
-            if (deadLetters.size() > deadLetterLimit) {
-                DeadLetter dropped = deadLetters.pollFirst();
-                log.warn("Channel {} keeps at most {} dead letters: dropped message {} of topic {}", name,
-                        deadLetterLimit, dropped.message().id(), topic);
-            }
+            deadLetters.add(dead, reason);
             log.debug("Dead-lettered message {} on topic {} (channel {}): {}", entry.message.id(), topic, name,
                     reason.reason());
-            changed.signalAll();
+            lock.signalAll();
         } finally {
             lock.unlock();
         }
@@ -249,19 +202,11 @@ public final class ChannelQueue {
             }
             reader.closed = true;
             readers.remove(reader);
-            List<Entry> returned = new ArrayList<>();
-            for (Entry entry : reader.handed) {
-                if (OWNER.compareAndSet(entry, reader, null)) { // not settled meanwhile (nor listed twice)
-                    returned.add(entry);
-                }
-            }
-            reader.handed.clear();
-            returned.sort(Comparator.comparingLong((Entry e) -> e.sequence).reversed());
-            for (Entry entry : returned) {
+            for (Entry entry : reader.takeBack()) {
                 ready.addFirst(entry);
             }
             reader.unsettled.set(0);
-            changed.signalAll();
+            lock.signalAll();
         } finally {
             lock.unlock();
         }
@@ -269,31 +214,26 @@ public final class ChannelQueue {
 
     /** Wakes every waiter so that it looks again (the clock moved). */
     public void wake() {
-        lock.lock();
-        try {
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        lock.wake();
     }
 
     /** Waits up to {@code timeout} until at least {@code count} messages were acknowledged; false on timeout. */
     public boolean awaitAcknowledged(long count, Duration timeout) {
-        return awaitAtLeast(count, timeout, acknowledged::get);
+        return lock.awaitAtLeast(count, timeout, acknowledged::get);
     }
 
     /** Waits up to {@code timeout} until at least {@code count} messages were dead-lettered; false on timeout. */
     public boolean awaitDeadLettered(long count, Duration timeout) {
-        return awaitAtLeast(count, timeout, () -> deadLettered);
+        return lock.awaitAtLeast(count, timeout, deadLetters::count);
     }
 
     public ChannelStats stats() {
         lock.lock();
         try {
-            promoteDue();
+            delayed.promoteDue(ready);
             int inFlight = readers.stream().mapToInt(r -> r.unsettled.get()).sum();
             return new ChannelStats(name, topic, ready.size(), delayed.size(), inFlight, acknowledged.get(),
-                    deadLettered);
+                    deadLetters.count());
         } finally {
             lock.unlock();
         }
@@ -303,40 +243,15 @@ public final class ChannelQueue {
     public List<DeadLetter> deadLetters() {
         lock.lock();
         try {
-            return List.copyOf(deadLetters);
+            return deadLetters.list();
         } finally {
-            lock.unlock();
-        }
-    }
-
-    private boolean awaitAtLeast(long count, Duration timeout, LongSupplier counter) {
-        long deadline = System.nanoTime() + saturatedNanos(timeout);
-        lock.lock();
-        waiters++;
-        try {
-            while (counter.getAsLong() < count) {
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return false;
-                }
-                changed.awaitNanos(remaining);
-            }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            waiters--;
             lock.unlock();
         }
     }
 
     private Message handOver(Entry entry, Reader reader) {
         long tag = ++nextTag;
-        reader.handed(entry); // before it is owned again: an earlier delivery of it to this reader is pruned
-        entry.tag = tag;
-        entry.owner = reader;
-        reader.unsettled.incrementAndGet();
+        reader.hold(entry, tag);
         return entry.delivered().withReceipt(new Receipt(this, tag, entry));
     }
 
@@ -346,61 +261,13 @@ public final class ChannelQueue {
      */
     private Entry settle(Reader reader, Receipt receipt, String action) {
         Entry entry = receipt.entry;
-        if (entry.tag != receipt.tag() || !OWNER.compareAndSet(entry, reader, null)) {
+        if (entry.tag != receipt.tag() || !entry.release(reader)) {
             throw new InMemoryBrokerException("Cannot " + action + " delivery " + receipt.tag() + " on channel '"
                     + name + "': it is not unsettled on this consumer (already settled, received by another consumer, "
                     + "or returned to the channel when the consumer closed)");
         }
         reader.unsettled.decrementAndGet();
         return entry;
-    }
-
-    private void promoteDue() {
-        if (delayed.isEmpty()) {
-            return;
-        }
-        Instant now = clock.instant();
-        while (!delayed.isEmpty() && !delayed.peek().dueAt.isAfter(now)) {
-            ready.addLast(delayed.poll());
-        }
-    }
-
-    private long nanosUntil(Instant dueAt) {
-        return Math.max(1, saturatedNanos(Duration.between(clock.instant(), dueAt)));
-    }
-
-    /** Nanoseconds in {@code duration}, at least 0 and at most 2^62, so deadline arithmetic cannot overflow. */
-    private static long saturatedNanos(Duration duration) {
-        if (duration.isNegative()) {
-            return 0;
-        }
-        return duration.compareTo(LONGEST) > 0 ? LONGEST.toNanos() : duration.toNanos();
-    }
-
-    /** One consumer's view of the channel: how many messages it holds unsettled, and whether it is closed. */
-    public static final class Reader {
-        private final int prefetch;
-        private final AtomicInteger unsettled = new AtomicInteger();
-        /**
-         * Entries handed to this reader, oldest first, some settled since (their owner is no longer this reader):
-         * what {@link #close} looks through. Guarded by the channel's lock; settled ones are dropped as it grows.
-         */
-        private final ArrayDeque<Entry> handed = new ArrayDeque<>();
-        private boolean closed;
-
-        private Reader(int prefetch) {
-            this.prefetch = prefetch;
-        }
-
-        private void handed(Entry entry) {
-            while (!handed.isEmpty() && handed.peekFirst().owner != this) {
-                handed.pollFirst();
-            }
-            if (handed.size() > 2L * prefetch + 16) { // one held for long keeps the front from moving
-                handed.removeIf(e -> e.owner != this);
-            }
-            handed.addLast(entry);
-        }
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.courier.transport.inmemory.internal;
 
 import dev.courier.message.Message;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 
 /**
@@ -9,17 +11,35 @@ import java.time.Instant;
  * takes back from its reader with a compare-and-set, lock or no lock.
  */
 final class Entry {
+    private static final VarHandle OWNER;
+
+    static {
+        try {
+            OWNER = MethodHandles.lookup().findVarHandle(Entry.class, "owner", Reader.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final Message message;
     final long sequence;
     int handledCount;
     Instant dueAt;
     volatile long tag;
-    volatile ChannelQueue.Reader owner;
+    volatile Reader owner;
 
     Entry(Message message, long sequence, Instant dueAt) {
         this.message = message;
         this.sequence = sequence;
         this.dueAt = dueAt;
+    }
+
+    /**
+     * Takes the entry back from {@code reader} if that reader still holds it, with a compare-and-set: of two settles
+     * of one delivery, or a settle and the reader's close, exactly one gets true.
+     */
+    boolean release(Reader reader) {
+        return OWNER.compareAndSet(this, reader, null);
     }
 
     /** The message as a consumer sees it: the broker's handled count in the header. */

@@ -3,6 +3,7 @@ package dev.courier.transport.rabbitmq.internal;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.courier.ChannelFailureException;
+import dev.courier.transport.rabbitmq.AmqpAddress;
 import dev.courier.transport.rabbitmq.RabbitMqConfig;
 import java.io.IOException;
 import java.security.NoSuchAlgorithmException;

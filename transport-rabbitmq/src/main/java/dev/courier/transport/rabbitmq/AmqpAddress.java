@@ -1,4 +1,4 @@
-package dev.courier.transport.rabbitmq.internal;
+package dev.courier.transport.rabbitmq;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -7,9 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * An {@code amqp://} or {@code amqps://} URI taken apart. Parsed here rather than by {@code ConnectionFactory.setUri},
- * because that method switches an {@code amqps} URI to a trust-everything TLS setup. {@link #toString()} masks the
- * password.
+ * Where a {@link RabbitMqConfig} connects: an {@code amqp://} or {@code amqps://} URI taken apart, or the parts given
+ * to {@link RabbitMqConfig.Builder#address}. Parsed here rather than by {@code ConnectionFactory.setUri}, because that
+ * method switches an {@code amqps} URI to a trust-everything TLS setup. {@link #toString()} masks the password.
  */
 public record AmqpAddress(boolean tls, String host, int port, String virtualHost, String username, String password) {
 
@@ -24,7 +24,7 @@ public record AmqpAddress(boolean tls, String host, int port, String virtualHost
     }
 
     /** Parses a URI; error messages never contain the password. */
-    public static AmqpAddress parse(String uri) {
+    static AmqpAddress parse(String uri) {
         Objects.requireNonNull(uri, "uri");
         URI parsed;
         try {
@@ -60,7 +60,7 @@ public record AmqpAddress(boolean tls, String host, int port, String virtualHost
     }
 
     /** The URI with any password replaced by {@code ****}; safe for logs and messages. */
-    public static String mask(String uri) {
+    static String mask(String uri) {
         if (uri == null) {
             return "null";
         }
