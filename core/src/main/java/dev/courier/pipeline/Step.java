@@ -16,7 +16,7 @@ import java.lang.annotation.Target;
  * }</pre>
  *
  * The factory needs a no-argument constructor, or register an instance with
- * {@code CommandProcessor.Builder.stepFactory(Audited.class, factory)}. A repeatable step annotation and its
+ * {@code CommandProcessorBuilder.stepFactory(Audited.class, factory)}. A repeatable step annotation and its
  * container must be public (the JDK's proxy for the container cannot reach a non-public element type).
  */
 @Retention(RetentionPolicy.RUNTIME)

@@ -112,7 +112,7 @@ public final class JdbcTransactions implements TransactionProvider {
         }
     }
 
-    /** The factory for {@link InTransaction}; register it with {@code CommandProcessor.Builder.stepFactory}. */
+    /** The factory for {@link InTransaction}; register it with {@code CommandProcessorBuilder.stepFactory}. */
     public StepFactory<InTransaction> stepFactory() {
         HandlerStep step = (request, context, next) -> inTransaction(connection -> {
             next.proceed(request, context);

@@ -8,12 +8,17 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.courier.test.Await;
 import dev.courier.test.TestServices;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 // snippet scratch-imports
 import dev.courier.Command;
@@ -40,7 +45,23 @@ import dev.courier.transport.rabbitmq.RabbitMqTransport;
  * page shows exactly the marked regions of this file.
  */
 class FromScratchTest {
-    static final CopyOnWriteArrayList<String> RECEIVED = new CopyOnWriteArrayList<>();
+    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    private PrintStream original;
+
+    @BeforeEach
+    void capturePrinting() {
+        original = System.out;
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restorePrinting() {
+        System.setOut(original);
+    }
+
+    private List<String> resized() {
+        return printed.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("resizing ")).toList();
+    }
 
     // snippet scratch-handler
     public record ResizeImage(UUID id, String imageId, int width) implements Command {}
@@ -50,16 +71,12 @@ class FromScratchTest {
         @Override
         public void handle(ResizeImage command) {
             System.out.println("resizing " + command.imageId() + " to " + command.width() + " px");
-            // end scratch-handler
-            RECEIVED.add(command.imageId());
-            // snippet scratch-handler
         }
     }
     // end scratch-handler
 
     @Test
     void theInMemoryWiringSendsAndPosts() {
-        RECEIVED.clear();
         // snippet scratch-inmemory
         InMemoryTransport transport = InMemoryTransport.create();
         CommandProcessor processor = CommandProcessor.builder()
@@ -78,18 +95,16 @@ class FromScratchTest {
         // end scratch-inmemory
         transport.broker().awaitAcknowledged("images.resize", 1, Duration.ofSeconds(10));
         // snippet scratch-inmemory
-
         dispatcher.stop(Duration.ofSeconds(10));   // stop taking messages; finish the ones in hand
         processor.close();
         transport.close();
         // end scratch-inmemory
-        assertThat(RECEIVED).containsExactly("cat.png", "dog.png");
+        assertThat(resized()).containsExactly("resizing cat.png to 640 px", "resizing dog.png to 320 px");
     }
 
     @Test
     void theRabbitMqAndPostgresWiringPostsThroughTheOutbox() throws Exception {
         Servers.requireServices();
-        RECEIVED.clear();
         String rabbitUri = TestServices.RABBITMQ_URI;
         String postgresUrl = TestServices.POSTGRES_URL;
         String table = "scratch_outbox_" + UUID.randomUUID().toString().substring(0, 8);
@@ -119,9 +134,8 @@ class FromScratchTest {
 
         processor.post(new ResizeImage(Request.newId(), "bird.png", 128));
         // end scratch-rabbit
-        Await.until(Duration.ofSeconds(20), "bird.png handled", () -> !RECEIVED.isEmpty());
+        Await.until(Duration.ofSeconds(20), "bird.png handled", () -> !resized().isEmpty());
         // snippet scratch-rabbit
-
         // Close in the reverse order of making: consumers first, the connection and the pool last.
         dispatcher.stop(Duration.ofSeconds(20));
         sweeper.close();
@@ -129,7 +143,7 @@ class FromScratchTest {
         rabbit.close();
         database.close();
         // end scratch-rabbit
-        assertThat(RECEIVED).containsExactly("bird.png");
+        assertThat(resized()).containsExactly("resizing bird.png to 128 px");
         removeWhatTheTestMade(topic, table);
     }
 

@@ -1,4 +1,4 @@
-package dev.courier.samples.docs;
+package dev.courier.transport.rabbitmq.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,8 +6,8 @@ import com.rabbitmq.client.AMQP;
 import dev.courier.Reply;
 import dev.courier.message.Message;
 import dev.courier.message.MessageMappers;
-import dev.courier.samples.tasks.TaskReminder;
-import dev.courier.transport.rabbitmq.internal.WireFormat;
+import dev.courier.Command;
+import dev.courier.message.Topic;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -19,10 +19,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/wire-format.md's example message is what the RabbitMQ transport really publishes for the tasks sample's
- * command: the same mapping and the transport's own wire format, compared with the page's text.
+ * command (its shape copied here, so that only this module's own internals are used): the same mapping and the transport's own wire format, compared with the page's text.
  */
 class WireFormatDocTest {
     private static final UUID ID = UUID.fromString("3f0c9a52-8a1e-4d55-b1a4-0f3f3c2d8e11");
+
+    /** The tasks sample's command, as the page shows it (the same name, topic and fields). */
+    @Topic("task.reminder")
+    public record TaskReminder(UUID id, String taskId, String taskName, Instant due, String recipient)
+            implements Command {}
 
     /** A reply type, as a caller of {@code call} would register it. */
     public record Done(UUID id, UUID correlationId) implements Reply {}
@@ -50,7 +55,7 @@ class WireFormatDocTest {
                 .containsEntry("courier-topic", "task.reminder")
                 .containsEntry("courier-timestamp", "2026-01-31T12:00:00.123456Z");
 
-        String page = Files.readString(DocSnippetsTest.ROOT.resolve("docs/wire-format.md"));
+        String page = Files.readString(java.nio.file.Path.of("..", "docs", "wire-format.md"));
         assertThat(page).contains("routing key:  task.reminder", "message_id     = " + ID, "type           = COMMAND",
                 "content_type   = application/json", "timestamp      = 1769860800", "delivery_mode  = 2",
                 "courier-type      = TaskReminder", "courier-topic     = task.reminder",
@@ -70,7 +75,7 @@ class WireFormatDocTest {
         assertThat(properties.getType()).isEqualTo("REPLY");
         assertThat(properties.getCorrelationId()).isEqualTo(ID.toString());
         assertThat(properties.getDeliveryMode()).isEqualTo(1);
-        assertThat(Files.readString(DocSnippetsTest.ROOT.resolve("docs/wire-format.md")))
+        assertThat(Files.readString(java.nio.file.Path.of("..", "docs", "wire-format.md")))
                 .contains("| `delivery_mode` | `2` (persistent); `1` (transient) for a reply to a `call`");
     }
 }
