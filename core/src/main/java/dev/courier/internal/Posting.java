@@ -15,12 +15,16 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Posting through the outbox: maps a request to a message, stores it, sends it through its topic's producer and
  * marks it dispatched once the broker confirmed. What fails to send stays outstanding for the sweeper.
  */
 public final class Posting {
+    private static final Logger LOG = LoggerFactory.getLogger(Posting.class);
+
     private final MessageMappers mappers;
     private final Outbox outbox;
     private final OutboxSender sender;
@@ -35,9 +39,15 @@ public final class Posting {
         this.confirmTimeout = confirmTimeout;
     }
 
-    /** Stores the request's message, sends it and waits for the confirm; returns the message id. */
+    /**
+     * Stores the request's message, sends it and waits for the confirm; returns the message id. Inside a transaction
+     * the outbox joined, it only stores: the message is sent after the commit (see {@link #sendAfterCommit}).
+     */
     public UUID post(Request request, Duration delay, String operation, UnaryOperator<Message> addressing) {
         Message message = deposit(request, delay, operation, addressing);
+        if (sendAfterCommit(message)) {
+            return message.id();
+        }
         sender.sendAndWait(List.of(message), confirmTimeout,
                 () -> request.getClass().getSimpleName() + " " + request.id());
         return message.id();
@@ -46,7 +56,25 @@ public final class Posting {
     /** Stores the request's message, then completes with its id once the broker confirmed it. */
     public CompletableFuture<UUID> postAsync(Request request, Duration delay) {
         Message message = deposit(request, delay, "postAsync", UnaryOperator.identity());
+        if (sendAfterCommit(message)) {
+            return CompletableFuture.completedFuture(message.id());
+        }
         return sender.send(List.of(message)).thenApply(ids -> message.id());
+    }
+
+    /**
+     * Whether the outbox wrote the message into a transaction that is still open; then it is sent once that commits
+     * (confirmed and marked dispatched exactly as a post outside a transaction), or by the sweeper, and never if it
+     * rolls back. A failure to send after the commit is logged and leaves the message outstanding for the sweeper.
+     */
+    private boolean sendAfterCommit(Message message) {
+        return outbox.deferUntilCommit(() -> sender.send(List.of(message)).whenComplete((ids, failure) -> {
+            if (failure != null) {
+                LOG.warn("Message {} on '{}', posted in a transaction that committed, was not sent: {}; it stays "
+                        + "outstanding for the sweeper", message.id(), message.topic(),
+                        Futures.unwrap(failure).toString());
+            }
+        }));
     }
 
     /** Stores the requests' messages inside {@code transaction}, without sending them. */

@@ -191,14 +191,17 @@ public final class ReplyListener implements AutoCloseable {
         }
         try {
             recipient.callback().accept(request);
-            consumer.acknowledge(message);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too: the callback is the application's code, and this thread serves every other call and
+            // recipient of the processor. The message is dead-lettered with the reason; nothing else stops.
             LOG.warn("Recipient '{}' failed on {}: {}", recipientId, message.id(), e.toString());
             consumer.reject(message, reason("handler-failed", e, message));
+            return;
         }
+        consumer.acknowledge(message);
     }
 
-    private DeadLetterReason reason(String why, Exception e, Message message) {
+    private DeadLetterReason reason(String why, Throwable e, Message message) {
         return new DeadLetterReason(why, String.valueOf(e.getMessage()), e.getClass().getName(), message.topic(),
                 message.header().handledCount() + 1, clock.instant());
     }

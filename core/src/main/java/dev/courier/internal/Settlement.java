@@ -6,6 +6,7 @@ import dev.courier.PublishFailedException;
 import dev.courier.RejectMessageException;
 import dev.courier.Subscription;
 import dev.courier.message.Message;
+import dev.courier.message.MessageHeader;
 import dev.courier.message.MessageMappingException;
 import dev.courier.message.MessageType;
 import dev.courier.spi.DeadLetterReason;
@@ -53,7 +54,7 @@ public final class Settlement {
         if (type == MessageType.UNACCEPTABLE) {
             return unacceptable(message, new MessageMappingException(message.topic(), message.id(),
                     "the transport marked it unacceptable: " + message.header().bag().getOrDefault(
-                            DeadLetterReason.DETAIL, "no detail")));
+                            MessageHeader.UNACCEPTABLE_REASON, "it arrived as type UNACCEPTABLE, with no reason")));
         }
         return null;
     }

@@ -24,12 +24,15 @@ public final class JsonMessageMapper<T extends Request> implements MessageMapper
     private final Class<T> type;
     private final ObjectReader reader;
     private final ObjectWriter writer;
+    private final long maxDocumentLength;
 
     public JsonMessageMapper(Class<T> type, ObjectMapper mapper) {
         this.type = Objects.requireNonNull(type, "type");
         Objects.requireNonNull(mapper, "mapper");
         this.reader = mapper.readerFor(type);
         this.writer = mapper.writerFor(type);
+        long limit = mapper.getFactory().streamReadConstraints().getMaxDocumentLength();
+        this.maxDocumentLength = limit <= 0 ? Long.MAX_VALUE : limit;
     }
 
     public JsonMessageMapper(Class<T> type) {
@@ -53,6 +56,7 @@ public final class JsonMessageMapper<T extends Request> implements MessageMapper
         return new ObjectMapper(factory)
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)   // "PT5S", as docs/wire-format.md says
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -75,9 +79,15 @@ public final class JsonMessageMapper<T extends Request> implements MessageMapper
             throw new MessageMappingException(message.topic(), message.id(), "content type '"
                     + body.contentType() + "' is not " + MessageBody.JSON + " (expected for " + type.getName() + ")");
         }
+        byte[] bytes = body.unsafeBytes();
+        // Jackson checks the document length only between input buffers, and a byte array is one buffer: check here.
+        if (bytes.length > maxDocumentLength) {
+            throw new MessageMappingException(message.topic(), message.id(), "body of " + bytes.length
+                    + " bytes is over the JSON document limit of " + maxDocumentLength + " bytes (JsonLimits)");
+        }
         T request;
         try {
-            request = reader.readValue(body.unsafeBytes());
+            request = reader.readValue(bytes);
         } catch (JsonProcessingException e) {
             throw new MessageMappingException(message.topic(), message.id(),
                     "body is not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);

@@ -31,6 +31,13 @@ public record MessageHeader(
         int handledCount,
         Duration delay,
         Map<String, String> bag) {
+    /**
+     * The bag entry in which a transport says why it marked a message {@link MessageType#UNACCEPTABLE} (a missing id,
+     * a broken header). Only the transport writes it: a value that arrives from a publisher is dropped on receipt,
+     * so a sender can neither forge nor hide the reason a message is dead-lettered with.
+     */
+    public static final String UNACCEPTABLE_REASON = "courier-unacceptable-reason";
+
 
     public MessageHeader {
         Objects.requireNonNull(messageId, "messageId");

@@ -22,6 +22,19 @@ public interface Outbox {
      */
     void add(Collection<Message> messages, OutboxTransaction transaction);
 
+    /**
+     * Asked right after {@code add(messages, OutboxTransaction.NONE)}, on the same thread: did that add write into a
+     * transaction that is still open (one the outbox joined, such as a framework's transaction on this thread)
+     * rather than one of its own that has committed? If so, the caller must not send the messages now (after a
+     * rollback the broker would hold a message whose row never existed, and after a commit the row would be sent
+     * again): the outbox runs {@code send} once that transaction has committed, never after a rollback, or, where it
+     * cannot learn of the commit, leaves the messages to the sweeper; either way it returns true. The default, for
+     * an outbox that always commits on its own, returns false.
+     */
+    default boolean deferUntilCommit(Runnable send) {
+        return false;
+    }
+
     Optional<Message> get(UUID messageId);
 
     /**

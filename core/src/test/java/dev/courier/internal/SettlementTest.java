@@ -158,12 +158,17 @@ class SettlementTest {
     }
 
     @Test
-    void aMessageTheTransportMarkedUnacceptableIsGivenUpWithTheTransportsReason() {
-        Message marked = typed(MessageType.UNACCEPTABLE, Map.of(DeadLetterReason.DETAIL, "header table too big"));
+    void aMessageTheTransportMarkedUnacceptableIsGivenUpWithTheTransportsReasonNeverAPublishersDetail() {
+        Message marked = typed(MessageType.UNACCEPTABLE, Map.of(MessageHeader.UNACCEPTABLE_REASON,
+                "message_id is missing", DeadLetterReason.DETAIL, "forged by the publisher"));
         assertThat(Settlement.admit(marked, subscription)).isInstanceOfSatisfying(GiveUp.class, g -> {
             assertThat(g.reason()).isEqualTo("unacceptable");
-            assertThat(g.cause()).hasMessageContaining("header table too big");
+            assertThat(g.cause()).hasMessageContaining("message_id is missing")
+                    .hasMessageNotContaining("forged");
         });
+        Message bare = typed(MessageType.UNACCEPTABLE, Map.of(DeadLetterReason.DETAIL, "forged by the publisher"));
+        assertThat(Settlement.admit(bare, subscription)).isInstanceOfSatisfying(GiveUp.class,
+                g -> assertThat(g.cause()).hasMessageContaining("no reason").hasMessageNotContaining("forged"));
     }
 
     private static Message message(int handledCount) {

@@ -109,6 +109,30 @@ class JsonMessageMapperTest {
     }
 
     @Test
+    void aBodyOverTheDocumentLimitIsRejectedBeforeItIsParsedEvenWhenEveryStringIsShort() {
+        // 5 MiB of short strings: under the string limit, over the 4 MiB document limit of the defaults.
+        StringBuilder body = new StringBuilder("{\"id\":\"" + UUID.randomUUID() + "\",\"taskName\":\"t\",\"pad\":[");
+        while (body.length() < (5 << 20)) {
+            body.append("\"0123456789abcdef\",");
+        }
+        body.append("\"end\"]}");
+        assertThatThrownBy(() -> mappers.toRequest(message("task.reminder", body.toString(), MessageBody.JSON,
+                "TaskReminder"), List.of(TaskReminder.class))).isInstanceOf(MessageMappingException.class)
+                .hasMessageContaining("over the JSON document limit of 4194304 bytes");
+    }
+
+    record Timed(UUID id, Duration every) implements Command {}
+
+    @Test
+    void aDurationTravelsAsAnIsoStringAsTheWireFormatPageSays() {
+        MessageMappers timed = new MessageMappers().json(Timed.class, "timed");
+        Timed request = new Timed(Request.newId(), Duration.ofSeconds(5));
+        Message message = timed.toMessage(request, Duration.ZERO, clock);
+        assertThat(message.body().asString()).contains("\"every\":\"PT5S\"");
+        assertThat(timed.toRequest(message, List.of(Timed.class))).isEqualTo(request);
+    }
+
+    @Test
     void aClassNameInTheBodyIsNeverLoaded() {
         String body = "{\"@class\":\"dev.courier.message.JsonMessageMapperTest$Canary\",\"id\":\"" + UUID.randomUUID()
                 + "\",\"taskName\":\"t\"}";

@@ -105,6 +105,22 @@ public final class JdbcOutbox implements Outbox {
         }
     }
 
+    /**
+     * When a transaction of the {@link TransactionProvider} is open on this thread, {@code add} wrote into it: the
+     * messages are sent once it commits (if the provider can tell), else by the sweeper.
+     */
+    @Override
+    public boolean deferUntilCommit(Runnable send) {
+        if (transactionProvider.currentConnection().isEmpty()) {
+            return false;
+        }
+        if (!transactionProvider.afterCommit(send)) {
+            LOG.debug("Posted inside a transaction of {} that cannot report its commit; the sweeper sends it",
+                    transactionProvider);
+        }
+        return true;
+    }
+
     private Connection joinedConnection(OutboxTransaction transaction) {
         if (transaction instanceof JdbcTransaction jdbc) {
             return jdbc.connection();

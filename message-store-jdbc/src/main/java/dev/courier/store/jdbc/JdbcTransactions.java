@@ -5,6 +5,10 @@ import dev.courier.pipeline.StepFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Objects;
+import org.slf4j.LoggerFactory;
+import org.slf4j.Logger;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -36,8 +40,11 @@ import javax.sql.DataSource;
  * (Spring, Jakarta EE) should pass their own {@link TransactionProvider} instead.
  */
 public final class JdbcTransactions implements TransactionProvider {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcTransactions.class);
+
     private final DataSource dataSource;
     private final ThreadLocal<Connection> current = new ThreadLocal<>();
+    private final ThreadLocal<List<Runnable>> afterCommit = new ThreadLocal<>();
 
     private JdbcTransactions(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -56,6 +63,24 @@ public final class JdbcTransactions implements TransactionProvider {
     @Override
     public Optional<Connection> currentConnection() {
         return Optional.ofNullable(current.get());
+    }
+
+    /**
+     * Runs {@code action} after the transaction open on this thread commits (on this thread, once the connection is
+     * out of the transaction), and never if it rolls back. What a processor posts inside the transaction is sent this
+     * way. An action that throws is logged; the others still run.
+     *
+     * @return false when no transaction is open on this thread
+     */
+    @Override
+    public boolean afterCommit(Runnable action) {
+        Objects.requireNonNull(action, "action");
+        List<Runnable> actions = afterCommit.get();
+        if (actions == null) {
+            return false;
+        }
+        actions.add(action);
+        return true;
     }
 
     /**
@@ -89,14 +114,18 @@ public final class JdbcTransactions implements TransactionProvider {
                 throw new JdbcStoreException("transaction work failed: " + e.getMessage(), e);
             }
         }
+        List<Runnable> committed = new ArrayList<>();
+        T result;
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             current.set(connection);
+            List<Runnable> actions = new ArrayList<>();
+            afterCommit.set(actions);
             try {
-                T result = work.run(connection);
+                result = work.run(connection);
                 connection.commit();
-                return result;
+                committed = actions;
             } catch (Throwable failure) {
                 rollback(connection, failure);
                 if (failure instanceof SQLException e) {
@@ -105,11 +134,21 @@ public final class JdbcTransactions implements TransactionProvider {
                 throw failure;
             } finally {
                 current.remove();
+                afterCommit.remove();
                 restore(connection, autoCommit);
             }
         } catch (SQLException e) {
             throw new JdbcStoreException("cannot begin or commit a transaction: " + e.getMessage(), e);
         }
+        for (Runnable action : committed) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.warn("An after-commit action failed (what it sends stays outstanding for the sweeper): {}",
+                        e.toString());
+            }
+        }
+        return result;
     }
 
     /** The factory for {@link InTransaction}; register it with {@code CommandProcessorBuilder.stepFactory}. */

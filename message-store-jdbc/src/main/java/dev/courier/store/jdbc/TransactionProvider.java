@@ -15,4 +15,13 @@ public interface TransactionProvider {
 
     /** The connection of the transaction open on this thread, or empty when there is none. */
     Optional<Connection> currentConnection();
+
+    /**
+     * Runs {@code action} once the transaction open on this thread has committed, and never if it rolls back; returns
+     * false when this provider cannot (the outbox then leaves what was posted in the transaction to the sweeper).
+     * A Spring provider registers a {@code TransactionSynchronization} whose {@code afterCommit} runs it.
+     */
+    default boolean afterCommit(Runnable action) {
+        return false;
+    }
 }

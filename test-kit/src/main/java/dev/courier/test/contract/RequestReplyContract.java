@@ -186,6 +186,28 @@ public abstract class RequestReplyContract {
         }
     }
 
+    @Test
+    void aRecipientCallbackThatThrowsAnErrorHasItsMessageDeadLetteredAndTheReplyThreadServesOn() {
+        CommandProcessor client = serverAndClient(fixture.uniqueTopic("recipient-error"), 1);
+        List<Integer> kept = new java.util.concurrent.CopyOnWriteArrayList<>();
+        client.addRecipient("broken", Doubled.class, r -> {
+            throw new AssertionError("a callback bug (an Error, not an Exception)");
+        });
+        client.addRecipient("keep", Doubled.class, r -> kept.add(r.result()));
+        client.postFor("broken", new Double(Request.newId(), 1));
+        ChannelSpec replyChannel = ChannelSpec.of(client.replyAddress().orElseThrow());
+        Await.until(timeout(), "the broken callback's message dead-lettered",
+                () -> fixture.deadLetters(replyChannel).size() == 1);
+        assertThat(fixture.deadLetters(replyChannel).get(0).header().bag())
+                .containsEntry(DeadLetterReason.REASON, "handler-failed")
+                .containsEntry(DeadLetterReason.EXCEPTION_TYPE, AssertionError.class.getName());
+
+        client.postFor("keep", new Double(Request.newId(), 5));
+        Doubled answer = client.call(new Double(Request.newId(), 21), Doubled.class, timeout());
+        assertThat(answer.result()).isEqualTo(42);
+        Await.until(timeout(), "the later recipient message", () -> kept.equals(List.of(10)));
+    }
+
     /** Starts a server that doubles numbers (waiting for {@link #gate} first) and returns a client for it. */
     private CommandProcessor serverAndClient(String topic, int performers) {
         AtomicReference<CommandProcessor> server = new AtomicReference<>();

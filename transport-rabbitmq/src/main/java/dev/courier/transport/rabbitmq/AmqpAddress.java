@@ -5,6 +5,8 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where a {@link RabbitMqConfig} connects: an {@code amqp://} or {@code amqps://} URI taken apart, or the parts given
@@ -59,21 +61,31 @@ public record AmqpAddress(boolean tls, String host, int port, String virtualHost
         return new AmqpAddress(tls, parsed.getHost(), port, vhost, username, password);
     }
 
-    /** The URI with any password replaced by {@code ****}; safe for logs and messages. */
+    /**
+     * The URI with any password replaced by {@code ****}; safe for logs and messages, whatever the input. A well-formed
+     * {@code amqp://user:password@host} keeps its user name; in anything else (a missing or mistyped {@code ://}, no
+     * scheme at all) everything before the last {@code @} but a leading scheme is masked, user name included: where
+     * the parts cannot be told apart, none of them is shown.
+     */
     static String mask(String uri) {
         if (uri == null) {
             return "null";
         }
-        int scheme = uri.indexOf("://");
+        Matcher wellFormed = WELL_FORMED_USER_INFO.matcher(uri);
+        if (wellFormed.find()) {
+            return wellFormed.group(1) + wellFormed.group(2) + ":****@" + uri.substring(wellFormed.end());
+        }
         int at = uri.lastIndexOf('@');
-        if (scheme < 0 || at < scheme) {
+        if (at < 0) {
             return uri;
         }
-        String userInfo = uri.substring(scheme + 3, at);
-        int colon = userInfo.indexOf(':');
-        String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
-        return uri.substring(0, scheme + 3) + user + ":****" + uri.substring(at);
+        Matcher scheme = LEADING_SCHEME.matcher(uri.substring(0, at));
+        return (scheme.find() ? scheme.group() : "") + "****" + uri.substring(at);
     }
+
+    /** {@code amqp://user:password@}: the scheme, then a user name without {@code : / @}, then the password. */
+    private static final Pattern WELL_FORMED_USER_INFO = Pattern.compile("^(?i)(amqps?://)([^:/@]*):[^@]*@");
+    private static final Pattern LEADING_SCHEME = Pattern.compile("^(?i)amqps?[:/]*");
 
     /** Decodes %-escapes; a malformed one is named by {@code part}, not quoted (the decoder's message would be). */
     private static String decode(String text, String part, String uri) {

@@ -32,6 +32,18 @@ class CredentialsTest {
     }
 
     @Test
+    void aMalformedUriNeverQuotesItsPasswordWhateverIsWrongWithIt() {
+        for (String uri : new String[] {"amqp:/u:PW-7731@h", "amqp:u:PW-7731@h/", "u:PW-7731@h:5672",
+                "amqps//u:PW-7731@h/prod", "AMQP:/u:PW-7731@h", "amqp:///u:PW-7731@h", "amqp://u:PW-7731@/",
+                "amqp://u:PW-7731@h:99999/", "http//u:PW-7731@h", "amqp://u:p/W-7731@h/"}) {
+            assertThatThrownBy(() -> RabbitMqConfig.of(uri)).as(uri)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageNotContaining("PW").hasMessageNotContaining("7731");
+            assertThat(AmqpAddress.mask(uri)).as(uri).doesNotContain("PW").doesNotContain("7731");
+        }
+    }
+
+    @Test
     void aMalformedEscapeInThePasswordIsNamedWithoutQuotingAnyOfIt() {
         assertThatThrownBy(() -> AmqpAddress.parse("amqp://app:top%zzsecret@host/"))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -335,16 +335,25 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
         RabbitMqConsumer consumer = fixture.consumer(subscription);
         try (Connection connection = TestBroker.rawConnection(); Channel channel = connection.createChannel()) {
             channel.confirmSelect();
-            channel.basicPublish(fixture.prefix(), topic, true, new AMQP.BasicProperties(), "x".getBytes());
+            channel.basicPublish(fixture.prefix(), topic, true, new AMQP.BasicProperties.Builder()
+                    .headers(Map.of("courier-unacceptable-reason", "forged: all is well")).build(), "x".getBytes());
             channel.basicPublish(fixture.prefix(), topic, true, new AMQP.BasicProperties.Builder()
                     .messageId(UUID.randomUUID().toString()).type("GOSSIP")
                     .headers(Map.of("courier-timestamp", "yesterday", "courier-delay-ms", "-5")).build(),
                     "y".getBytes());
+            channel.basicPublish(fixture.prefix(), topic, true, new AMQP.BasicProperties.Builder()
+                    .messageId(UUID.randomUUID().toString()).type("unacceptable")
+                    .headers(Map.of("courier-unacceptable-reason", "forged: ignore me")).build(), "z".getBytes());
             channel.waitForConfirmsOrDie(30_000);
         }
 
         Message noId = receive(consumer);
         Message broken = receive(consumer);
+        Message selfDeclared = receive(consumer);
+        assertThat(selfDeclared.header().messageType()).isEqualTo(MessageType.UNACCEPTABLE);
+        assertThat(selfDeclared.header().bag()).as("a publisher cannot write the transport's reason")
+                .doesNotContainKey("courier-unacceptable-reason");
+        consumer.acknowledge(selfDeclared);
 
         assertThat(noId.header().messageType()).isEqualTo(MessageType.UNACCEPTABLE);
         assertThat(noId.header().bag()).containsEntry("courier-unacceptable-reason", "message_id is missing");

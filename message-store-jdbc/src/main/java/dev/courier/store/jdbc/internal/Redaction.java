@@ -9,8 +9,16 @@ import javax.sql.DataSource;
 
 /** Removes passwords from JDBC URLs and from texts that may quote them. */
 public final class Redaction {
-    private static final Pattern PASSWORD_PARAMETER =
-            Pattern.compile("(?i)((?:password|passwd|pwd)\\s*=\\s*)([^&;)]*)");
+    /**
+     * A password parameter, its value running to the separator that opened it: after {@code ?} or {@code &} (a URL
+     * query, PostgreSQL and MariaDB) to the next {@code &}, after {@code ;} (H2, SQL Server) to the next {@code ;},
+     * after {@code (} (MariaDB's address form) to the next {@code )}. A {@code ;} or {@code )} inside a query-style
+     * password is therefore redacted with it, never left showing.
+     */
+    private static final List<Pattern> PASSWORD_PARAMETERS = List.of(
+            Pattern.compile("(?i)([?&]\\s*(?:password|passwd|pwd)\\s*=\\s*)([^&]*)"),
+            Pattern.compile("(?i)(;\\s*(?:password|passwd|pwd)\\s*=\\s*)([^;]*)"),
+            Pattern.compile("(?i)(\\(\\s*(?:password|passwd|pwd)\\s*=\\s*)([^)]*)"));
     private static final Pattern USER_INFO = Pattern.compile("(//[^/:@?;]*:)([^@/]*)(@)");
 
     private Redaction() {}
@@ -20,7 +28,10 @@ public final class Redaction {
         if (url == null) {
             return null;
         }
-        String redacted = PASSWORD_PARAMETER.matcher(url).replaceAll("$1***");
+        String redacted = url;
+        for (Pattern pattern : PASSWORD_PARAMETERS) {
+            redacted = pattern.matcher(redacted).replaceAll("$1***");
+        }
         return USER_INFO.matcher(redacted).replaceAll("$1***$3");
     }
 
@@ -30,7 +41,9 @@ public final class Redaction {
         if (url == null) {
             return secrets;
         }
-        for (Pattern pattern : List.of(PASSWORD_PARAMETER, USER_INFO)) {
+        List<Pattern> patterns = new ArrayList<>(PASSWORD_PARAMETERS);
+        patterns.add(USER_INFO);
+        for (Pattern pattern : patterns) {
             Matcher matcher = pattern.matcher(url);
             while (matcher.find()) {
                 if (!matcher.group(2).isEmpty()) {
@@ -44,7 +57,9 @@ public final class Redaction {
     /** {@code text} with each secret replaced by {@code ***}. */
     public static String text(String text, List<String> secrets) {
         String result = String.valueOf(text);
-        for (String secret : secrets) {
+        List<String> longestFirst = new ArrayList<>(secrets);
+        longestFirst.sort((a, b) -> b.length() - a.length());     // a secret inside another goes after it
+        for (String secret : longestFirst) {
             result = result.replace(secret, "***");
         }
         return result;

@@ -30,12 +30,16 @@ public final class WireFormat {
     public static final String PARTITION_KEY = "courier-partition-key";
     public static final String DELAY = "courier-delay-ms";
     public static final String HANDLED_COUNT = "courier-handled-count";
-    public static final String UNACCEPTABLE_REASON = "courier-unacceptable-reason";
+    public static final String UNACCEPTABLE_REASON = MessageHeader.UNACCEPTABLE_REASON;
     public static final String ORIGINAL_MESSAGE_ID = "courier-original-message-id";
     public static final String X_DEATH = "x-death";
 
-    /** Headers that carry header fields; a bag entry with one of these names (or x-*) is not sent. */
-    private static final Set<String> RESERVED = Set.of(TOPIC, TIMESTAMP, PARTITION_KEY, DELAY, HANDLED_COUNT);
+    /**
+     * Headers that carry header fields, or that only this side writes: a bag entry with one of these names (or x-*)
+     * is not sent, and one that arrives is not taken into the bag.
+     */
+    private static final Set<String> RESERVED = Set.of(TOPIC, TIMESTAMP, PARTITION_KEY, DELAY, HANDLED_COUNT,
+            UNACCEPTABLE_REASON);
     private static final int PERSISTENT = 2;
     private static final int TRANSIENT = 1;
     private static final int MAX_ECHO = 200;
