@@ -118,7 +118,10 @@ public final class RabbitMqConsumer implements MessageConsumer {
 
         @Override
         public void handleCancel(String tag) {
-            broken = "the broker cancelled the consumer (queue '" + queue + "' deleted?)";
+            // The queue was deleted (or its node lost): the pump replaces this consumer, and the new one must
+            // declare the queue again rather than trust that this connection declared it once.
+            topology.forgetChannel(connection, queue);
+            broken = "the broker cancelled the consumer (queue '" + queue + "' deleted?); it is declared again";
         }
     }
 

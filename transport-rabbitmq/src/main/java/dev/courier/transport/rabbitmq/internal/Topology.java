@@ -113,6 +113,15 @@ public final class Topology {
         declared(connection).add(key);
     }
 
+    /**
+     * Forgets that {@code queue} was declared on this connection, so that the next consumer declares it again: the
+     * broker cancels a consumer whose queue was deleted, and without this the queue would be recreated only when
+     * the connection is recovered.
+     */
+    public void forgetChannel(Connection connection, String queue) {
+        declared(connection).removeIf(key -> key.startsWith("channel:" + queue + ":"));
+    }
+
     /** A queue that holds delayed posts for {@code millis}, then dead-letters them into the main exchange. */
     public void declarePostDelay(Connection connection, long millis) {
         declareExchanges(connection);
