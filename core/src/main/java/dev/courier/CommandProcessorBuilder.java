@@ -112,11 +112,15 @@ public final class CommandProcessorBuilder {
         return this;
     }
 
-    /** The reply address (a topic); {@code courier.reply.<random UUID>} by default, new for every build. */
+    /**
+     * The reply address: a name starting with {@code courier.reply.} (replies go only to such addresses, never to a
+     * topic); {@code courier.reply.<random UUID>} by default, new for every build.
+     */
     public CommandProcessorBuilder replyAddress(String address) {
         Objects.requireNonNull(address, "replyAddress");
-        if (address.isBlank()) {
-            throw new IllegalArgumentException("replyAddress must not be blank");
+        if (!address.startsWith(Reply.ADDRESS_PREFIX) || address.length() == Reply.ADDRESS_PREFIX.length()) {
+            throw new IllegalArgumentException("replyAddress must start with '" + Reply.ADDRESS_PREFIX + "' and name "
+                    + "something after it, but was '" + address + "'");
         }
         this.replyAddress = address;
         return this;

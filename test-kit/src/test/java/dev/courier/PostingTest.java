@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.courier.test.SettableClock;
 import dev.courier.message.Message;
+import dev.courier.message.MessageType;
+import dev.courier.message.MessageHeader;
+import dev.courier.message.MessageBody;
 import dev.courier.spi.MessageProducer;
 import dev.courier.spi.Outbox;
 import dev.courier.test.Await;
@@ -68,6 +71,23 @@ class PostingTest {
                     .hasMessageContaining(Other.class.getName());
         }
     }
+
+    @Test
+    void aReplyToAnAddressThatIsNoReplyAddressIsRefusedAndNothingIsSent() {
+        Message request = new Message(MessageHeader.builder(UUID.randomUUID(), "orders", MessageType.COMMAND)
+                .replyTo("orders.work").build(), MessageBody.json("{}"));
+        try (CommandProcessor processor = CommandProcessor.builder()
+                .mappers(new MessageMappers().reply(Answer.class)).producers(Producers.of(producer)).build()) {
+            assertThatThrownBy(() -> processor.reply(new Answer(Request.newId(), request.id()), request))
+                    .isInstanceOf(CourierException.class).hasMessageContaining("'orders.work'")
+                    .hasMessageContaining("not a reply address");
+        }
+        assertThat(producer.sent()).isEmpty();
+        assertThatThrownBy(() -> CommandProcessor.builder().replyAddress("orders.work"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("courier.reply.");
+    }
+
+    record Answer(UUID id, UUID correlationId) implements Reply {}
 
     @Test
     void postWithADelayPutsTheDelayInTheHeader() {

@@ -131,6 +131,11 @@ public final class Calls implements AutoCloseable {
             throw new CourierException("reply(" + reply.getClass().getSimpleName() + "): message " + origin.id()
                     + " on topic '" + origin.topic() + "' has no reply-to address; send it with call() or postFor()");
         }
+        if (!replyTo.startsWith(Reply.ADDRESS_PREFIX)) {
+            throw new CourierException("reply(" + reply.getClass().getSimpleName() + "): message " + origin.id()
+                    + " asks for its reply at '" + replyTo + "', which is not a reply address (" + Reply.ADDRESS_PREFIX
+                    + "...); a reply never goes to a topic, so that no sender can aim replies at someone's work queue");
+        }
         String recipient = origin.header().bag().get(MessageMappers.RECIPIENT_HEADER);
         Message message = mappers.toMessage(reply, Duration.ZERO, clock);
         message = message.withHeader(forRecipient(message.header(), recipient).topic(replyTo).build());

@@ -8,6 +8,8 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.courier.ProducerException;
 import dev.courier.message.Message;
+import dev.courier.message.MessageType;
+import dev.courier.Reply;
 import dev.courier.spi.MessageProducer;
 import dev.courier.transport.rabbitmq.internal.DaemonThreadFactory;
 import dev.courier.transport.rabbitmq.internal.Topology;
@@ -105,7 +107,7 @@ public final class RabbitMqProducer implements MessageProducer {
                         + "unroutable by exchange '{}': {} {}", r.getProperties().getMessageId(), r.getRoutingKey(),
                         r.getExchange(), r.getReplyCode(), r.getReplyText()));
             }
-            unconfirmed.basicPublish(topology.exchange(), message.topic(), true, properties,
+            unconfirmed.basicPublish(exchangeFor(message), message.topic(), true, properties,
                     message.body().unsafeBytes());
             return CompletableFuture.completedFuture(null);
         } catch (IOException | RuntimeException e) {
@@ -138,6 +140,10 @@ public final class RabbitMqProducer implements MessageProducer {
             return new ProducerException("Producer is closed; message " + message.id() + " on topic '"
                     + message.topic() + "' not sent");
         }
+        if (message.header().messageType() == MessageType.REPLY && !message.topic().startsWith(Reply.ADDRESS_PREFIX)) {
+            return new ProducerException("Reply " + message.id() + " is addressed to '" + message.topic() + "', which is "
+                    + "not a reply address (" + Reply.ADDRESS_PREFIX + "...): a reply never goes to a topic");
+        }
         if (message.body().size() > config.maxBodySize()) {
             return new MessageTooLargeException(message.topic(), message.id(), message.body().size(),
                     config.maxBodySize());
@@ -147,7 +153,7 @@ public final class RabbitMqProducer implements MessageProducer {
 
     private CompletableFuture<Void> publish(Message message) {
         long delay = message.header().delay().toMillis();
-        String exchange = topology.exchange();
+        String exchange = exchangeFor(message);
         if (delay > 0) {
             try {
                 topology.declarePostDelay(connection, delay);
@@ -174,6 +180,15 @@ public final class RabbitMqProducer implements MessageProducer {
             return CompletableFuture.failedFuture(failure("cannot open a publishing channel", message, e));
         }
         return lane.publish(exchange, properties, message);
+    }
+
+    /**
+     * A reply goes through the default exchange straight to its reply queue (named by its address), so that whatever
+     * reply-to a request carried, the reply can reach a reply queue and nothing else; everything else goes to the
+     * topic exchange.
+     */
+    private String exchangeFor(Message message) {
+        return message.header().messageType() == MessageType.REPLY ? "" : topology.exchange();
     }
 
     /**

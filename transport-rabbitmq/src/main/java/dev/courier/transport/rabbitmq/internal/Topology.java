@@ -100,14 +100,16 @@ public final class Topology {
                 channel.queueDeclarePassive(queue);
             } else {
                 if (reply) {
+                    // Not bound to the topic exchange: replies reach it through the default exchange only, so a
+                    // publisher cannot slip a message in by naming the reply address as a topic.
                     channel.queueDeclare(queue, false, false, false, Map.of("x-queue-type", "classic",
                             "x-expires", REPLY_QUEUE_EXPIRY_MS,
                             "x-dead-letter-exchange", "", "x-dead-letter-routing-key", deadLetters));
                 } else {
                     channel.queueDeclare(queue, true, false, false, Map.of("x-queue-type", type.argument(),
                             "x-dead-letter-exchange", "", "x-dead-letter-routing-key", deadLetters));
+                    channel.queueBind(queue, exchange, topic);
                 }
-                channel.queueBind(queue, exchange, topic);
             }
         });
         declared(connection).add(key);
