@@ -7,6 +7,7 @@ import dev.courier.message.Message;
 import dev.courier.spi.Outbox;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -25,12 +26,13 @@ import org.slf4j.LoggerFactory;
  * Sends what is left outstanding in the outbox: messages whose post did not complete (the process died, the broker
  * was down). Oldest first, in batches, on a schedule. Several sweepers, in one process or many, may run over one
  * outbox at once: each claims its batch with a lease, so a message goes to one of them at a time. A message is
- * sent at least once; consumers that must not handle it twice use an inbox. With a {@link Builder#retention}, each
- * pass also deletes the messages dispatched longer ago than that, so that the outbox does not grow without end.
+ * sent at least once; consumers that must not handle it twice use an inbox. A sweeper also deletes the messages
+ * dispatched longer ago than its {@link Builder#retention} (7 days unless set; {@link Builder#keepDispatched()} turns
+ * it off), at most once a minute, so that the outbox does not grow without end.
  *
  * <pre>{@code
  * OutboxSweeper sweeper = OutboxSweeper.builder(outbox, producers)
- *         .minAge(Duration.ofSeconds(5)).retention(Duration.ofDays(7)).build();
+ *         .minAge(Duration.ofSeconds(5)).retention(Duration.ofDays(3)).build();
  * sweeper.start();   // every interval; or call sweep() yourself
  * }</pre>
  */
@@ -47,7 +49,12 @@ public final class OutboxSweeper implements AutoCloseable {
     private final Duration lease;
     private final Duration interval;
     private final Duration confirmTimeout;
+    /** How long dispatched messages are kept by default. */
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+    private static final Duration RETENTION_EVERY = Duration.ofMinutes(1);
+
     private final Duration retention;
+    private volatile Instant lastRetention;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService marker;
     private final ExecutorService claimer;
@@ -132,8 +139,10 @@ public final class OutboxSweeper implements AutoCloseable {
         if (sent > 0) {
             LOG.info("Outbox sweep sent {} outstanding message(s)", sent);
         }
-        if (retention != null) {
-            int deleted = outbox.deleteDispatchedBefore(clock.instant().minus(retention));
+        Instant now = clock.instant();
+        if (retention != null && (lastRetention == null || !now.isBefore(lastRetention.plus(RETENTION_EVERY)))) {
+            lastRetention = now;
+            int deleted = outbox.deleteDispatchedBefore(now.minus(retention));
             if (deleted > 0) {
                 LOG.debug("Outbox sweep deleted {} message(s) dispatched more than {} ago", deleted, retention);
             }
@@ -206,7 +215,7 @@ public final class OutboxSweeper implements AutoCloseable {
         private Duration lease = Duration.ofSeconds(60);
         private Duration interval = Duration.ofSeconds(1);
         private Duration confirmTimeout = Duration.ofSeconds(30);
-        private Duration retention;
+        private Duration retention = DEFAULT_RETENTION;
 
         private Builder(Outbox outbox, Producers producers) {
             this.outbox = Objects.requireNonNull(outbox, "outbox");
@@ -231,10 +240,12 @@ public final class OutboxSweeper implements AutoCloseable {
         /** How long to wait for the broker's confirms. Default 30 s. */
         public Builder confirmTimeout(Duration value) { confirmTimeout = positiveDuration(value, "confirmTimeout"); return this; }
         /**
-         * How long dispatched messages are kept (for {@code repost}) before each pass deletes them. Unset by default:
-         * then nothing deletes them unless you call {@link Outbox#deleteDispatchedBefore} yourself.
+         * How long dispatched messages are kept (for {@code repost}) before the sweeper deletes them, at most once a
+         * minute. Default {@link #DEFAULT_RETENTION}, 7 days: an outbox does not grow without bound unless asked to.
          */
         public Builder retention(Duration value) { retention = positiveDuration(value, "retention"); return this; }
+        /** Never deletes dispatched messages (then call {@link Outbox#deleteDispatchedBefore} yourself). */
+        public Builder keepDispatched() { retention = null; return this; }
         public Builder clock(Clock value) { clock = Objects.requireNonNull(value, "clock"); return this; }
 
         public OutboxSweeper build() {

@@ -1,5 +1,6 @@
 package dev.courier;
 
+import dev.courier.test.SettableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.message.Message;
@@ -64,6 +65,24 @@ class OutboxSweeperTest {
                 .isEqualTo(limit * BATCH);
         assertThat(producer.sent()).extracting(Message::id).containsExactlyElementsOf(ids);
         assertThat(outbox.outstandingCount()).isZero();
+    }
+
+    @Test
+    void byDefaultASweeperDeletesMessagesDispatchedMoreThanSevenDaysAgoAndKeepDispatchedTurnsThatOff() {
+        SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        InMemoryOutbox store = new InMemoryOutbox(clock, 1_000);
+        Message old = new Message(MessageHeader.builder(UUID.randomUUID(), "t", MessageType.EVENT).build(),
+                MessageBody.EMPTY);
+        store.add(List.of(old), OutboxTransaction.NONE);
+        store.markDispatched(List.of(old.id()), clock.instant());
+        RecordingProducer producer = new RecordingProducer();
+
+        clock.advance(Duration.ofDays(8));
+        OutboxSweeper.builder(store, Producers.of(producer)).clock(clock).keepDispatched().build().sweep();
+        assertThat(store.get(old.id())).as("kept when asked to").isPresent();
+        OutboxSweeper.builder(store, Producers.of(producer)).clock(clock).build().sweep();
+        assertThat(store.get(old.id())).as("deleted by default after 7 days").isEmpty();
+        assertThat(OutboxSweeper.DEFAULT_RETENTION).isEqualTo(Duration.ofDays(7));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.courier.store.jdbc;
 
 import dev.courier.spi.Inbox;
 import dev.courier.store.jdbc.internal.Database;
+import dev.courier.store.jdbc.internal.Housekeeping;
 import dev.courier.store.jdbc.internal.Micros;
 import dev.courier.store.jdbc.internal.ReadCommitted;
 import dev.courier.store.jdbc.internal.Schema;
@@ -20,11 +21,14 @@ import org.slf4j.LoggerFactory;
 /**
  * An inbox in a database table whose primary key is (message id, handler key): {@link #add} inserts, and the
  * database's own uniqueness check decides which of two concurrent duplicates wins, in any number of processes.
- * Entries stay until {@link #deleteExpired} removes those older than the retention; schedule it (daily is plenty).
+ * Entries older than the retention are deleted by the inbox itself: once an hour (the {@link Builder#cleanupEvery}
+ * interval), an {@code add} or {@code contains} hands {@link #deleteExpired} to a background thread. Turn that off with
+ * {@link Builder#manualCleanup()} and schedule {@link #deleteExpired} yourself.
  */
 public final class JdbcInbox implements Inbox {
     public static final String DEFAULT_TABLE = "courier_inbox";
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+    public static final Duration DEFAULT_CLEANUP_INTERVAL = Duration.ofHours(1);
     /** The longest handler key the table holds. */
     public static final int MAX_HANDLER_KEY_LENGTH = 255;
     private static final Logger LOG = LoggerFactory.getLogger(JdbcInbox.class);
@@ -39,6 +43,7 @@ public final class JdbcInbox implements Inbox {
     private final String containsSql;
     private final String expireSql;
     private final int deleteChunk;
+    private final Housekeeping housekeeping;
 
     private JdbcInbox(Builder builder, Database database) {
         this.dataSource = builder.dataSource;
@@ -50,6 +55,7 @@ public final class JdbcInbox implements Inbox {
         this.insertSql = "INSERT INTO " + table + " (message_id, handler_key, handled_at) VALUES (?, ?, ?)";
         this.containsSql = "SELECT 1 FROM " + table + " WHERE message_id = ? AND handler_key = ?";
         this.deleteChunk = builder.deleteChunk;
+        this.housekeeping = new Housekeeping("inbox table " + table, builder.cleanupEvery, this::deleteExpired);
         String expired = " WHERE handled_at < ?";
         this.expireSql = database.dialect() == JdbcDialect.MARIADB
                 ? "DELETE FROM " + table + expired + " LIMIT " + deleteChunk
@@ -67,6 +73,7 @@ public final class JdbcInbox implements Inbox {
 
     @Override
     public boolean contains(UUID messageId, String handlerKey) {
+        housekeeping.due();
         checkKey(messageId, handlerKey);
         Connection joined = transactionProvider.currentConnection().orElse(null);
         try (Connection own = joined == null ? dataSource.getConnection() : null) {
@@ -93,6 +100,7 @@ public final class JdbcInbox implements Inbox {
     @Override
     public boolean add(UUID messageId, String handlerKey) {
         checkKey(messageId, handlerKey);
+        housekeeping.due();
         Connection joined = transactionProvider.currentConnection().orElse(null);
         if (joined != null) {
             try {
@@ -189,6 +197,7 @@ public final class JdbcInbox implements Inbox {
     public static final class Builder extends StoreBuilder<Builder> {
         private Duration retention = DEFAULT_RETENTION;
         private int deleteChunk = 5_000;
+        private Duration cleanupEvery = DEFAULT_CLEANUP_INTERVAL;
 
         private Builder(DataSource dataSource) {
             super(dataSource, "inbox", DEFAULT_TABLE);
@@ -204,6 +213,25 @@ public final class JdbcInbox implements Inbox {
                 throw new IllegalArgumentException("retention must be positive but was " + value);
             }
             this.retention = value;
+            return this;
+        }
+
+        /**
+         * How often the inbox deletes expired entries by itself, in the background, triggered by its use;
+         * default one hour.
+         */
+        public Builder cleanupEvery(Duration value) {
+            Objects.requireNonNull(value, "cleanupEvery");
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("cleanupEvery must be positive but was " + value);
+            }
+            this.cleanupEvery = value;
+            return this;
+        }
+
+        /** No automatic cleanup: expired entries stay until you call {@link JdbcInbox#deleteExpired}. */
+        public Builder manualCleanup() {
+            this.cleanupEvery = null;
             return this;
         }
 

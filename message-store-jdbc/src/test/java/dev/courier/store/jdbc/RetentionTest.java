@@ -8,6 +8,9 @@ import dev.courier.message.MessageHeader;
 import dev.courier.message.MessageType;
 import dev.courier.spi.OutboxTransaction;
 import dev.courier.store.jdbc.internal.OutboxSql;
+import dev.courier.test.Await;
+import dev.courier.test.SettableClock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,5 +48,42 @@ class RetentionTest {
         assertThat(outbox.deleteDispatchedBefore(at.plusSeconds(1))).isEqualTo(dispatched);
         assertThat(database.count("SELECT COUNT(*) FROM " + outbox.table())).isEqualTo(1);
         assertThat(outbox.get(pending.id())).contains(pending);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void theInboxDeletesExpiredEntriesByItselfWithoutAnyoneSchedulingIt(TestDatabase.Kind kind) {
+        TestDatabase database = TestDatabase.of(kind);
+        SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        JdbcInbox inbox = JdbcInbox.builder(database.dataSource()).table(database.uniqueTable("inbox_auto"))
+                .clock(clock).retention(Duration.ofDays(7)).cleanupEvery(Duration.ofMillis(1)).createTables(true)
+                .build();
+        for (int i = 0; i < 3; i++) {
+            inbox.add(UUID.randomUUID(), "handler");
+        }
+        clock.advance(Duration.ofDays(8));
+        UUID recent = UUID.randomUUID();
+        inbox.add(recent, "handler");
+
+        String count = "SELECT COUNT(*) FROM " + inbox.table();
+        Await.until(Duration.ofSeconds(20), () -> "only the recent entry left, but " + database.count(count),
+                () -> inbox.contains(recent, "handler") && database.count(count) == 1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void anInboxWithManualCleanupKeepsExpiredEntriesUntilAskedAndWithItsDefaultsCleansHourly(TestDatabase.Kind kind) {
+        TestDatabase database = TestDatabase.of(kind);
+        SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        JdbcInbox manual = JdbcInbox.builder(database.dataSource()).table(database.uniqueTable("inbox_manual"))
+                .clock(clock).manualCleanup().createTables(true).build();
+        manual.add(UUID.randomUUID(), "handler");
+        clock.advance(Duration.ofDays(8));
+        for (int i = 0; i < 50; i++) {
+            manual.contains(UUID.randomUUID(), "handler");
+        }
+        assertThat(database.count("SELECT COUNT(*) FROM " + manual.table())).isEqualTo(1);
+        assertThat(manual.deleteExpired()).isEqualTo(1);
+        assertThat(JdbcInbox.DEFAULT_CLEANUP_INTERVAL).isEqualTo(Duration.ofHours(1));
     }
 }
