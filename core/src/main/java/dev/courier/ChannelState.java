@@ -25,6 +25,12 @@ public record ChannelState(String channel, String topic, Status status, String r
          * holds the last failure. Back to {@link #RUNNING} on its own once every performer receives again.
          */
         FAILING,
+        /**
+         * Running, but the broker blocks what the channel publishes (a memory or disk alarm on RabbitMQ): messages
+         * are received, handled and acknowledged, while requeues and dead letters wait until the alarm clears. The
+         * reason is the broker's.
+         */
+        BLOCKED,
         /** Stopped by the dispatcher itself, for example after too many unacceptable messages. */
         PAUSED,
         STOPPED

@@ -224,7 +224,7 @@ class PostingTest {
     }
 
     @Test
-    void aSweeperWithoutARetentionDeletesNothing() {
+    void aSweeperThatKeepsDispatchedMessagesDeletesNothingEvenAYearLater() {
         SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
         InMemoryOutbox kept = new InMemoryOutbox(clock, 100, 100);
         UUID id;
@@ -234,7 +234,8 @@ class PostingTest {
             id = processor.post(new TaskReminder(Request.newId(), "old"));
         }
         clock.advance(Duration.ofDays(365));
-        try (OutboxSweeper sweeper = OutboxSweeper.builder(kept, Producers.of(producer)).clock(clock).build()) {
+        try (OutboxSweeper sweeper = OutboxSweeper.builder(kept, Producers.of(producer)).clock(clock)
+                .keepDispatched().build()) {
             sweeper.sweep();
         }
         assertThat(kept.get(id)).isPresent();

@@ -120,6 +120,11 @@ public final class ChannelRunner {
                     why = failure;
                     break;
                 }
+                String blocked = pump.blocked();
+                if (blocked != null) {
+                    shown = ChannelState.Status.BLOCKED;
+                    why = blocked;
+                }
             }
         }
         return new ChannelState(subscription.channel(), subscription.topic(), shown, why, alive,

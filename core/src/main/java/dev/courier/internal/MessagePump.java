@@ -77,6 +77,12 @@ final class MessagePump implements Runnable {
         return current == null ? null : current.unavailableReason();
     }
 
+    /** Why the broker blocks what this pump's consumer publishes, or null. Any thread may ask. */
+    String blocked() {
+        MessageConsumer current = consumer;
+        return current == null ? null : current.blockedReason();
+    }
+
     /** Asks the pump to stop fetching; it finishes and settles the message in hand first. */
     void requestStop() {
         running = false;

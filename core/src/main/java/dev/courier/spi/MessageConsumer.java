@@ -38,6 +38,14 @@ public interface MessageConsumer extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Why the broker holds back what this consumer publishes just now (a memory or disk alarm: requeues and dead
+     * letters wait, receiving and acknowledging go on), or null. Cheap and thread-safe; the default is null.
+     */
+    default String blockedReason() {
+        return null;
+    }
+
     /** Stops receiving. Unsettled messages go back to the channel. */
     @Override
     void close();

@@ -12,6 +12,7 @@ import dev.courier.message.Message;
 import dev.courier.spi.DeadLetterReason;
 import dev.courier.spi.MessageConsumer;
 import dev.courier.spi.MessageListener;
+import dev.courier.transport.rabbitmq.internal.Connections;
 import dev.courier.transport.rabbitmq.internal.Receipt;
 import dev.courier.transport.rabbitmq.internal.Topology;
 import dev.courier.transport.rabbitmq.internal.WireFormat;
@@ -23,8 +24,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,15 +56,17 @@ public final class RabbitMqConsumer implements MessageConsumer {
     private final BlockingQueue<Delivery> buffer = new LinkedBlockingQueue<>();
     private final MessageListener listener;
     private final AtomicLong generation = new AtomicLong();
-    private final AtomicBoolean returned = new AtomicBoolean();
     private final Settler settler;
     private volatile String broken;
     private volatile boolean closed;
 
     private record Delivery(long generation, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {}
 
-    private RabbitMqConsumer(Connection connection, Topology topology, ChannelSpec spec,
+    private final Supplier<String> blocked;
+
+    private RabbitMqConsumer(Connections.Pair connections, CopyLane copies, Topology topology, ChannelSpec spec,
             RabbitMqConfig config, MessageListener listener) {
+        Connection connection = connections.consuming();
         this.connection = connection;
         this.listener = listener;
         this.topology = topology;
@@ -75,19 +78,18 @@ public final class RabbitMqConsumer implements MessageConsumer {
         try {
             channel = connection.createChannel();
             channel.basicQos(spec.prefetch());
-            channel.confirmSelect();
-            channel.addReturnListener(r -> returned.set(true));
             channel.addShutdownListener(this::channelClosed);
         } catch (IOException | RuntimeException e) {
             throw cannotConsume(e);
         }
-        settler = new Settler(connection, channel, topology, queue, config.confirmTimeout(), generation, returned);
+        blocked = connections::blocked;
+        settler = new Settler(connection, copies, channel, topology, queue, config.confirmTimeout(), generation);
     }
 
     /** Declares the channel, opens an AMQP channel and starts consuming; {@code listener} may be null. */
-    static RabbitMqConsumer open(Connection connection, Topology topology, ChannelSpec spec,
+    static RabbitMqConsumer open(Connections.Pair connections, CopyLane copies, Topology topology, ChannelSpec spec,
             RabbitMqConfig config, MessageListener listener) {
-        RabbitMqConsumer consumer = new RabbitMqConsumer(connection, topology, spec, config, listener);
+        RabbitMqConsumer consumer = new RabbitMqConsumer(connections, copies, topology, spec, config, listener);
         try {
             consumer.channel.basicConsume(consumer.queue, false, consumer.new Deliveries());
         } catch (IOException | RuntimeException e) {
@@ -237,6 +239,12 @@ public final class RabbitMqConsumer implements MessageConsumer {
             return "the connection to " + config.address() + " is down; the client is recovering it";
         }
         return channel.isOpen() ? null : "the channel on queue '" + queue + "' is closed";
+    }
+
+    /** Why the broker blocks this transport's publishing (requeues and dead letters wait), or null. */
+    @Override
+    public String blockedReason() {
+        return closed ? null : blocked.get();
     }
 
     /** Cancels and closes the channel: every unsettled message goes back to the queue. */

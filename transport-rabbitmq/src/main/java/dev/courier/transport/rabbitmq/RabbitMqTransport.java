@@ -1,5 +1,6 @@
 package dev.courier.transport.rabbitmq;
 
+import dev.courier.ChannelFailureException;
 import com.rabbitmq.client.Connection;
 import dev.courier.spi.ChannelSpec;
 import dev.courier.spi.Transport;
@@ -8,6 +9,7 @@ import dev.courier.transport.rabbitmq.internal.Connections;
 import dev.courier.transport.rabbitmq.internal.Topology;
 import java.io.IOException;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,8 @@ public final class RabbitMqTransport implements Transport {
     private final Topology topology;
     private final Connection publishing;
     private final Connection consuming;
+    private final Connections.Pair connections;
+    private final CopyLane copies;
 
     private RabbitMqTransport(RabbitMqConfig config) {
         this.config = config;
@@ -40,8 +44,14 @@ public final class RabbitMqTransport implements Transport {
             closeQuietly(publishing);
             throw e;
         }
+        this.connections = new Connections.Pair(consuming, publishing, new AtomicReference<>());
         try {
             topology.declareExchanges(publishing);
+            this.copies = new CopyLane(publishing);
+        } catch (IOException e) {
+            close();
+            throw new ChannelFailureException("Cannot open the channel for requeue and dead-letter copies on "
+                    + config.address() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -64,7 +74,7 @@ public final class RabbitMqTransport implements Transport {
     @Override
     public RabbitMqConsumer createConsumer(ChannelSpec channel) {
         Objects.requireNonNull(channel, "channel");
-        return RabbitMqConsumer.open(consuming, topology, channel, config, null);
+        return RabbitMqConsumer.open(connections, copies, topology, channel, config, null);
     }
 
     /**
@@ -75,7 +85,7 @@ public final class RabbitMqTransport implements Transport {
     public RabbitMqConsumer createConsumer(ChannelSpec channel, MessageListener listener) {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(listener, "listener");
-        return RabbitMqConsumer.open(consuming, topology, channel, config, listener);
+        return RabbitMqConsumer.open(connections, copies, topology, channel, config, listener);
     }
 
     /**

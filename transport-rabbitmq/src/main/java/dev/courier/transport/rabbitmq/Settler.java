@@ -14,16 +14,17 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Settles the deliveries of one {@link RabbitMqConsumer} on its confirm-mode channel. Requeue and reject publish a
- * copy (to the channel's retry queue or dead-letter queue), wait for its confirm, and only then ack the original: a
- * crash in between gives a duplicate, never a loss. A delivery from before a reconnect is skipped: the broker
+ * Settles the deliveries of one {@link RabbitMqConsumer}. Requeue and reject publish a copy (to the channel's retry
+ * queue or dead-letter queue) on the transport's {@link CopyLane} (its <em>publishing</em> connection), wait for
+ * its confirm, and only then ack the original on the consuming channel: a crash in between gives a duplicate, never a
+ * loss. The copies never go out on the consuming connection: when the broker blocks publishers (a memory or disk
+ * alarm) it stops reading a blocked connection altogether, acks included, and consumption would stall. A delivery from before a reconnect is skipped: the broker
  * redelivers it. Each settle takes a lock, so a listener and the pump's thread may settle at once.
  */
 final class Settler {
@@ -31,12 +32,12 @@ final class Settler {
     private static final Logger LOG = LoggerFactory.getLogger(RabbitMqConsumer.class);
 
     private final Connection connection;
+    private final CopyLane copies;
     private final Channel channel;
     private final Topology topology;
     private final String queue;
     private final Duration confirmTimeout;
     private final AtomicLong generation;
-    private final AtomicBoolean returned;
     private final ReentrantLock settling = new ReentrantLock();
 
     /**
@@ -44,15 +45,15 @@ final class Settler {
      * consumer's channel generation (a receipt of an older one is stale); {@code returned} is set by the channel's
      * return listener.
      */
-    Settler(Connection connection, Channel channel, Topology topology, String queue, Duration confirmTimeout,
-            AtomicLong generation, AtomicBoolean returned) {
+    Settler(Connection connection, CopyLane copies, Channel channel, Topology topology, String queue,
+            Duration confirmTimeout, AtomicLong generation) {
         this.connection = connection;
+        this.copies = copies;
         this.channel = channel;
         this.topology = topology;
         this.queue = queue;
         this.confirmTimeout = confirmTimeout;
         this.generation = generation;
-        this.returned = returned;
     }
 
     void acknowledge(Message message, Receipt receipt) {
@@ -103,21 +104,14 @@ final class Settler {
     }
 
     /**
-     * Publishes a copy with confirm, then acks the original; if anything fails the original stays unacked. Called
-     * holding {@link #settling}: the channel's confirms and the returned flag belong to one copy at a time.
+     * Publishes a copy with confirm on the transport's {@link CopyLane}, then acks the original; if anything fails the
+     * original stays unacked.
      */
     private void republish(String target, Map<String, Object> headers, Message message, Receipt receipt,
             String action) {
         try {
-            returned.set(false);
-            channel.basicPublish("", target, true, WireFormat.withHeaders(receipt.properties(), headers),
-                    message.body().unsafeBytes());
-            if (!channel.waitForConfirms(confirmTimeout.toMillis())) {
-                throw new IOException("the broker refused the copy (nack)");
-            }
-            if (returned.get()) {
-                throw new IOException("queue '" + target + "' does not exist (returned unroutable)");
-            }
+            copies.copy(target, WireFormat.withHeaders(receipt.properties(), headers), message.body().unsafeBytes(),
+                    confirmTimeout);
             channel.basicAck(receipt.deliveryTag(), false);
         } catch (IOException | TimeoutException | RuntimeException e) {
             throw failure(action, message, e);

@@ -8,10 +8,15 @@ import dev.courier.transport.rabbitmq.RabbitMqConfig;
 import java.io.IOException;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.LoggerFactory;
+import org.slf4j.Logger;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 
 /** Makes the client's {@link ConnectionFactory} from a config: recovery on, TLS verified, limits set. */
 public final class Connections {
+    private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
+
     /**
      * The client's inbound body limit: RabbitMQ's own ceiling for {@code max_message_size} (512 MiB), so that no
      * message the broker accepted can break the consuming connection. A lower client limit is a connection error
@@ -21,6 +26,33 @@ public final class Connections {
     public static final int BROKER_MAX_BODY_SIZE = 512 * 1024 * 1024;
 
     private Connections() {}
+
+    /**
+     * A transport's two connections, and what the broker last said about blocking them: the reason of a
+     * {@code connection.blocked} (a memory or disk alarm) until the matching {@code connection.unblocked}.
+     */
+    public record Pair(Connection consuming, Connection publishing, AtomicReference<String> blockedBy) {
+        public Pair {
+            watch(consuming, blockedBy);
+            watch(publishing, blockedBy);
+        }
+
+        /** Why the broker blocks a connection of this transport just now, or null. */
+        public String blocked() {
+            return blockedBy.get();
+        }
+
+        private static void watch(Connection connection, AtomicReference<String> blockedBy) {
+            String name = connection.getClientProvidedName();
+            connection.addBlockedListener(reason -> {
+                blockedBy.set("the broker blocks connection '" + name + "': " + reason);
+                LOG.warn("RabbitMQ blocks connection '{}': {}", name, reason);
+            }, () -> {
+                blockedBy.set(null);
+                LOG.info("RabbitMQ unblocked connection '{}'", name);
+            });
+        }
+    }
 
     public static ConnectionFactory factory(RabbitMqConfig config) {
         AmqpAddress address = config.address();
