@@ -11,7 +11,7 @@ import java.lang.annotation.Target;
 
 /**
  * Runs the rest of the pipeline, and the handler, in one JDBC transaction of a {@link JdbcTransactions}: committed
- * when the handler returns, rolled back when it throws. Give it a lower step number than {@link dev.courier.UseInbox}
+ * when the handler returns, rolled back when it throws. Give it a lower step number than {@link dev.courier.steps.UseInbox}
  * so that the inbox entry commits with the handler's work. Needs the factory registered:
  * {@code CommandProcessor.builder().stepFactory(InTransaction.class, transactions.stepFactory())}.
  */
