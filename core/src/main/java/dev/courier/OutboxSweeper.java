@@ -3,6 +3,7 @@ package dev.courier;
 import dev.courier.internal.NamedThreadFactory;
 import dev.courier.internal.Futures;
 import dev.courier.internal.OutboxSender;
+import dev.courier.internal.PartlySentException;
 import dev.courier.message.Message;
 import dev.courier.spi.Outbox;
 import java.time.Clock;
@@ -171,11 +172,18 @@ public final class OutboxSweeper implements AutoCloseable {
 
     private record Sending(CompletableFuture<List<UUID>> future, int size) {}
 
-    /** Waits for one batch; returns how many were confirmed, or -1 when it failed (the sweep then stops claiming). */
+    /**
+     * Waits for one batch; returns how many were confirmed, or -1 when none was (the sweep then stops claiming). A
+     * batch in which only some messages failed (one too large, one unroutable) counts what was sent: the failed ones
+     * wait for their lease to end and are tried again, and they hold up nothing else.
+     */
     private int settle(Sending sending, int sentSoFar) {
         try {
             return Futures.await(sending.future(), confirmTimeout, () -> sending.size() + " swept message(s)")
                     .size();
+        } catch (PartlySentException e) {
+            LOG.warn("Outbox sweep: {}", e.getMessage());
+            return e.sent().isEmpty() ? -1 : e.sent().size();
         } catch (CourierException e) {
             LOG.warn("Outbox sweep stopped after {} sent: {}", sentSoFar, e.getMessage());
             return -1;

@@ -86,6 +86,41 @@ class OutboxSweeperTest {
     }
 
     @Test
+    void aMessageTheBrokerRefusesFailsAloneTheRestOfItsBatchIsSentAndTheSweepCarriesOn() {
+        InMemoryOutbox store = new InMemoryOutbox();
+        List<Message> messages = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            messages.add(new Message(MessageHeader.builder(UUID.randomUUID(), "t", MessageType.EVENT).build(),
+                    MessageBody.EMPTY));
+        }
+        UUID poison = messages.get(2).id();
+        store.add(messages, OutboxTransaction.NONE);
+        List<UUID> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        MessageProducer refusesOne = new MessageProducer() {
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> send(Message message) {
+                if (message.id().equals(poison)) {
+                    return java.util.concurrent.CompletableFuture.failedFuture(
+                            new ProducerException("over the size limit (test)"));
+                }
+                sent.add(message.id());
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public void close() {}
+        };
+
+        int swept = OutboxSweeper.builder(store, Producers.of(refusesOne)).minAge(Duration.ZERO).batchSize(3)
+                .build().sweep();
+
+        assertThat(swept).as("every message but the poison one, across all three batches").isEqualTo(6);
+        assertThat(sent).hasSize(6).doesNotContain(poison);
+        assertThat(store.outstandingCount()).isEqualTo(1);
+        assertThat(store.get(poison)).isPresent();
+    }
+
+    @Test
     void theNextBatchIsClaimedWhileOneIsBeingSent() throws Exception {
         outbox.addMessages(3 * BATCH);
         AtomicInteger sends = new AtomicInteger();

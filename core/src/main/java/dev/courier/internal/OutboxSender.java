@@ -68,6 +68,9 @@ public final class OutboxSender {
         } catch (ProducerException e) {
             return CompletableFuture.failedFuture(e);
         }
+        if (messages.size() > 1) {
+            return sendEach(topic, producer, messages);
+        }
         CompletableFuture<Void> sent;
         try {
             sent = send(producer, messages);
@@ -84,6 +87,49 @@ public final class OutboxSender {
         // Already confirmed (an in-process broker confirms as it accepts): mark on this thread, the caller's own,
         // rather than paying a hand-off to the executor and back for every message.
         return sent.isDone() ? sent.handle(settle) : sent.handleAsync(settle, executor);
+    }
+
+    /**
+     * Sends every message on its own, so that one the broker refuses (too large, unroutable) fails alone: the others
+     * are marked dispatched once confirmed, and the returned future fails with {@link PartlySentException}, which
+     * says which were sent, only when at least one failed.
+     */
+    private CompletableFuture<List<UUID>> sendEach(String topic, MessageProducer producer, List<Message> messages) {
+        List<CompletableFuture<Void>> each = new ArrayList<>(messages.size());
+        for (Message message : messages) {
+            CompletableFuture<Void> one;
+            try {
+                one = producer.send(message);
+            } catch (RuntimeException e) {
+                one = CompletableFuture.failedFuture(e);
+            }
+            each.add(one);
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(each.toArray(CompletableFuture[]::new));
+        BiFunction<Void, Throwable, List<UUID>> settle = (ignored, anyFailure) -> {
+            List<UUID> sent = new ArrayList<>(messages.size());
+            List<UUID> failedIds = new ArrayList<>();
+            Throwable first = null;
+            for (int i = 0; i < messages.size(); i++) {
+                CompletableFuture<Void> one = each.get(i);
+                if (one.isCompletedExceptionally()) {
+                    failedIds.add(messages.get(i).id());
+                    if (first == null) {
+                        first = Futures.unwrap(one.handle((ok, e) -> e).join());
+                    }
+                } else {
+                    sent.add(messages.get(i).id());
+                }
+            }
+            if (!sent.isEmpty()) {
+                outbox.markDispatched(sent, clock.instant());
+            }
+            if (first != null) {
+                throw new CompletionException(new PartlySentException(topic, sent, failedIds, first));
+            }
+            return sent;
+        };
+        return all.isDone() ? all.handle(settle) : all.handleAsync(settle, executor);
     }
 
     /**
