@@ -1,7 +1,7 @@
 package dev.courier;
 
 /**
- * A channel's state as a {@link Dispatcher} sees it, for health checks and operators.
+ * A channel's state as a {@link dev.courier.runtime.Dispatcher} sees it, for health checks and operators.
  *
  * @param channel      the channel name
  * @param topic        the topic it reads

@@ -1,4 +1,4 @@
 package dev.courier;
 
-/** A request that exactly one handler carries out: {@link CommandProcessor#send(Command)}. */
+/** A request that exactly one handler carries out: {@link dev.courier.runtime.CommandProcessor#send(Command)}. */
 public interface Command extends Request {}

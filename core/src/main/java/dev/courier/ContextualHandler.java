@@ -2,7 +2,7 @@ package dev.courier;
 
 /**
  * A handler that takes the context of each handling as a parameter: the values its steps put in the bag, the message
- * the request arrived as, what {@link CommandProcessor#reply(Reply, RequestContext)} needs. Courier passes the
+ * the request arrived as, what {@link dev.courier.runtime.CommandProcessor#reply(Reply, RequestContext)} needs. Courier passes the
  * context rather than keeping it in a thread-local (see docs/pipeline.md, "The context"), so it is the same object
  * on whatever thread a step runs the handler.
  *

@@ -2,10 +2,10 @@ package dev.courier;
 
 import dev.courier.spi.MessageProducer;
 import dev.courier.spi.Transport;
-import java.util.function.Supplier;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Which producer sends each topic's messages: one per topic, or one for every topic (as a broker connection
@@ -58,7 +58,8 @@ public final class Producers {
         return producer;
     }
 
-    Producers copy() {
+    /** A snapshot: the same producers in a registry of its own, as a builder takes it. */
+    public Producers copy() {
         Producers copy = new Producers();
         copy.byTopic.putAll(byTopic);
         copy.forAll = forAll;

@@ -3,8 +3,8 @@ package dev.courier;
 import java.util.UUID;
 
 /**
- * The answer to a request sent with {@link CommandProcessor#call}: it carries the id of the request it answers.
- * A handler sends one with {@link CommandProcessor#reply(Reply, RequestContext)}.
+ * The answer to a request sent with {@link dev.courier.runtime.CommandProcessor#call}: it carries the id of the request it answers.
+ * A handler sends one with {@link dev.courier.runtime.CommandProcessor#reply(Reply, RequestContext)}.
  *
  * <pre>{@code
  * public record PriceQuote(UUID id, UUID correlationId, BigDecimal price) implements Reply {}

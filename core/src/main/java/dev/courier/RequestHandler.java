@@ -7,7 +7,7 @@ package dev.courier;
  *
  * <p>The processor calls {@link #handle(Request, RequestContext)}, which by default calls {@link #handle(Request)}.
  * A handler that reads its context (the bag its steps filled, the message the request came as, to
- * {@linkplain CommandProcessor#reply(Reply, RequestContext) reply}) implements {@link ContextualHandler} instead.
+ * {@linkplain dev.courier.runtime.CommandProcessor#reply(Reply, RequestContext) reply}) implements {@link ContextualHandler} instead.
  *
  * @param <T> the request type
  */

@@ -1,5 +1,7 @@
 /**
- * Courier's user-facing API: requests, handlers, the {@link dev.courier.CommandProcessor} and its exceptions.
+ * The request model and what the runtime is configured with: requests, commands, events, replies, handlers and
+ * their context, handler registration, policies, subscriptions, producers, channel states, and the exceptions. The
+ * runtime that uses them is {@link dev.courier.runtime}.
  *
  * <p>Null policy for every Courier package: parameters and return values are never null unless documented as
  * nullable; public entry points check with {@link java.util.Objects#requireNonNull} and say which argument was

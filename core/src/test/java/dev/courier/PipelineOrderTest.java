@@ -7,6 +7,7 @@ import dev.courier.pipeline.HandlerStep;
 import dev.courier.pipeline.Step;
 import dev.courier.pipeline.StepContext;
 import dev.courier.pipeline.StepFactory;
+import dev.courier.runtime.CommandProcessor;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Repeatable;
 import java.lang.annotation.Retention;

@@ -1,10 +1,11 @@
 package dev.courier;
 
-import dev.courier.steps.FallbackPolicy;
-import dev.courier.steps.UsePolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.courier.runtime.CommandProcessor;
+import dev.courier.steps.FallbackPolicy;
+import dev.courier.steps.UsePolicy;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;

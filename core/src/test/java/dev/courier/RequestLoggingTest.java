@@ -1,9 +1,10 @@
 package dev.courier;
 
-import dev.courier.steps.RequestLogging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.courier.runtime.CommandProcessor;
+import dev.courier.steps.RequestLogging;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

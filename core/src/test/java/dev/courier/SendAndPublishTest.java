@@ -3,6 +3,7 @@ package dev.courier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.courier.runtime.CommandProcessor;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,10 +1,11 @@
 package dev.courier;
 
-import dev.courier.steps.UseInbox;
-import dev.courier.steps.TimeoutPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.courier.runtime.CommandProcessor;
+import dev.courier.steps.TimeoutPolicy;
+import dev.courier.steps.UseInbox;
 import dev.courier.store.InMemoryInbox;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;

@@ -1,18 +1,19 @@
 package dev.courier;
 
-import dev.courier.test.SettableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.message.Message;
 import dev.courier.message.MessageBody;
 import dev.courier.message.MessageHeader;
 import dev.courier.message.MessageType;
+import dev.courier.runtime.OutboxSweeper;
 import dev.courier.spi.MessageProducer;
 import dev.courier.spi.Outbox;
 import dev.courier.spi.OutboxTransaction;
 import dev.courier.store.InMemoryOutbox;
 import dev.courier.test.Await;
 import dev.courier.test.RecordingProducer;
+import dev.courier.test.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

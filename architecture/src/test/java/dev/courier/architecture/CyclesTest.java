@@ -35,6 +35,35 @@ class CyclesTest {
         assertThat(crossing).as("loops of classes that span packages").isEmpty();
     }
 
+    /**
+     * Core's packages, the root API package among them, form no cycle: with A depending on B, nothing in B depends on
+     * anything in A, directly or through other packages.
+     */
+    @Test
+    void noPackageCycleInCoreRootIncluded() {
+        Map<String, Set<String>> packages = new HashMap<>();
+        for (JavaClass c : TiersTest.LIBRARY) {
+            String from = c.getPackageName();
+            if (!isCore(from)) {
+                continue;
+            }
+            for (Dependency d : c.getDirectDependenciesFromSelf()) {
+                String to = d.getTargetClass().getBaseComponentType().getPackageName();
+                if (isCore(to) && !to.equals(from)) {
+                    packages.computeIfAbsent(from, k -> new TreeSet<>()).add(to);
+                }
+            }
+        }
+        List<Set<String>> cycles = new Tarjan(packages).run().stream().filter(g -> g.size() > 1).toList();
+        assertThat(cycles).as("groups of core packages that depend on each other").isEmpty();
+    }
+
+    /** Core's packages: the root and its sub-packages that no other module owns. */
+    private static boolean isCore(String pkg) {
+        return pkg.equals("dev.courier") || (pkg.startsWith("dev.courier.") && !pkg.startsWith("dev.courier.transport")
+                && !pkg.startsWith("dev.courier.store.jdbc") && !pkg.startsWith("dev.courier.test"));
+    }
+
     /** Tarjan's algorithm over the top-level classes of the library (a nested class counts as its outer class). */
     private static List<Set<String>> stronglyConnected() {
         Map<String, Set<String>> edges = new HashMap<>();

@@ -18,16 +18,16 @@ class TiersTest {
             .importPackages("dev.courier");
 
     /** The public facades: the classes that assemble and run everything else. */
-    static final String[] FACADES = {"dev.courier.CommandProcessor", "dev.courier.CommandProcessorBuilder",
-            "dev.courier.Dispatcher", "dev.courier.OutboxSweeper"};
+    static final String[] FACADES = {"dev.courier.runtime.CommandProcessor", "dev.courier.runtime.CommandProcessorBuilder",
+            "dev.courier.runtime.Dispatcher", "dev.courier.runtime.OutboxSweeper"};
 
     /** Core's packages below the API: what an implementation or a step builds on. */
-    static final String[] EXTENSION_TIER = {"dev.courier.spi..", "dev.courier.message..", "dev.courier.pipeline..",
-            "dev.courier.steps..", "dev.courier.store"};
+    static final String[] EXTENSION_TIER = {"dev.courier.spi..", "dev.courier.message..", "dev.courier.mapping..",
+            "dev.courier.pipeline..", "dev.courier.steps..", "dev.courier.store"};
 
     @Test
-    void onlyTheApiFacadesAndCoreInternalsUseCoresInternalPackage() {
-        noClasses().that().resideOutsideOfPackages("dev.courier", "dev.courier.internal..")
+    void onlyTheRuntimeFacadesAndCoreInternalsUseCoresInternalPackage() {
+        noClasses().that().resideOutsideOfPackages("dev.courier.runtime", "dev.courier.internal..")
                 .should().dependOnClassesThat().resideInAPackage("dev.courier.internal..")
                 .because("dev.courier.internal is core's implementation; other modules and the SPI tiers use the "
                         + "API and the SPIs only")
@@ -79,9 +79,20 @@ class TiersTest {
     }
 
     @Test
+    void theModelAndTheInternalsNeverReachUpToTheRuntimeFacades() {
+        noClasses().that().resideOutsideOfPackage("dev.courier.runtime..")
+                .and().resideInAnyPackage("dev.courier", "dev.courier.internal..")
+                .should().dependOnClassesThat().resideInAPackage("dev.courier.runtime..")
+                .because("the runtime (CommandProcessor, Dispatcher, OutboxSweeper) sits on top: internal parts "
+                        + "never call back up into it, and the request model never depends on it")
+                .check(LIBRARY);
+    }
+
+    @Test
     void coreDependsOnNoOtherModule() {
-        noClasses().that().resideInAnyPackage("dev.courier", "dev.courier.internal..", "dev.courier.spi..",
-                        "dev.courier.message..", "dev.courier.pipeline..", "dev.courier.steps..", "dev.courier.store")
+        noClasses().that().resideInAnyPackage("dev.courier", "dev.courier.runtime..", "dev.courier.internal..",
+                        "dev.courier.spi..", "dev.courier.message..", "dev.courier.mapping..", "dev.courier.pipeline..",
+                        "dev.courier.steps..", "dev.courier.store")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.courier.transport..",
                         "dev.courier.store.jdbc..", "dev.courier.test..")
                 .check(LIBRARY);

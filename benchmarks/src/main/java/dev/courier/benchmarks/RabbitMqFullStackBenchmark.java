@@ -1,12 +1,12 @@
 package dev.courier.benchmarks;
 
 import dev.courier.Command;
-import dev.courier.CommandProcessor;
-import dev.courier.Dispatcher;
 import dev.courier.HandlerRegistry;
 import dev.courier.Producers;
 import dev.courier.Subscription;
-import dev.courier.message.MessageMappers;
+import dev.courier.mapping.MessageMappers;
+import dev.courier.runtime.CommandProcessor;
+import dev.courier.runtime.Dispatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,6 @@
 package dev.courier.benchmarks;
 
 import dev.courier.Command;
-import dev.courier.CommandProcessor;
 import dev.courier.HandlerRegistry;
 import dev.courier.Request;
 import dev.courier.RequestHandler;
@@ -9,6 +8,7 @@ import dev.courier.pipeline.HandlerStep;
 import dev.courier.pipeline.Step;
 import dev.courier.pipeline.StepContext;
 import dev.courier.pipeline.StepFactory;
+import dev.courier.runtime.CommandProcessor;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Repeatable;
 import java.lang.annotation.Retention;

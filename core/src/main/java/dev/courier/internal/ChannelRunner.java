@@ -2,7 +2,7 @@ package dev.courier.internal;
 
 import dev.courier.ChannelState;
 import dev.courier.Subscription;
-import dev.courier.message.MessageMappers;
+import dev.courier.mapping.MessageMappers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package dev.courier.internal;
 
 import dev.courier.OutboxException;
 import dev.courier.Request;
+import dev.courier.mapping.MessageMappers;
 import dev.courier.message.Message;
-import dev.courier.message.MessageMappers;
 import dev.courier.spi.Outbox;
 import dev.courier.spi.OutboxTransaction;
 import java.time.Clock;

@@ -3,11 +3,11 @@ package dev.courier.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.Command;
-import dev.courier.CommandProcessor;
 import dev.courier.Event;
 import dev.courier.HandlerRegistry;
 import dev.courier.Request;
 import dev.courier.RequestHandler;
+import dev.courier.runtime.CommandProcessor;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -3,13 +3,13 @@ package dev.courier.pipeline;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.courier.Command;
-import dev.courier.CommandProcessor;
-import dev.courier.steps.FallbackPolicy;
 import dev.courier.HandlerRegistry;
 import dev.courier.PipelineConfigurationException;
 import dev.courier.Policies;
 import dev.courier.RequestContext;
 import dev.courier.RequestHandler;
+import dev.courier.runtime.CommandProcessor;
+import dev.courier.steps.FallbackPolicy;
 import dev.courier.steps.RequestLogging;
 import dev.courier.steps.TimeoutPolicy;
 import dev.courier.steps.UsePolicy;

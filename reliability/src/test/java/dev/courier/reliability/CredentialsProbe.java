@@ -2,10 +2,10 @@ package dev.courier.reliability;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.courier.CommandProcessor;
 import dev.courier.Producers;
+import dev.courier.mapping.MessageMappers;
+import dev.courier.runtime.CommandProcessor;
 import dev.courier.spi.ChannelSpec;
-import dev.courier.message.MessageMappers;
 import dev.courier.store.jdbc.JdbcOutbox;
 import dev.courier.transport.rabbitmq.RabbitMqConfig;
 import dev.courier.transport.rabbitmq.RabbitMqTransport;

@@ -3,11 +3,11 @@ package dev.courier.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.ChannelState;
-import dev.courier.CommandProcessor;
-import dev.courier.Dispatcher;
 import dev.courier.HandlerRegistry;
 import dev.courier.Producers;
 import dev.courier.Request;
+import dev.courier.runtime.CommandProcessor;
+import dev.courier.runtime.Dispatcher;
 import dev.courier.spi.OutboxTransaction;
 import dev.courier.test.Await;
 import java.time.Duration;

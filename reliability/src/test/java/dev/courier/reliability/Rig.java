@@ -2,12 +2,12 @@ package dev.courier.reliability;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.courier.CommandProcessor;
-import dev.courier.OutboxSweeper;
 import dev.courier.Producers;
 import dev.courier.Subscription;
+import dev.courier.mapping.MessageMappers;
+import dev.courier.runtime.CommandProcessor;
+import dev.courier.runtime.OutboxSweeper;
 import dev.courier.spi.ChannelSpec;
-import dev.courier.message.MessageMappers;
 import dev.courier.store.jdbc.JdbcOutbox;
 import dev.courier.transport.rabbitmq.RabbitMqConfig;
 import dev.courier.transport.rabbitmq.RabbitMqProducer;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.courier.CommandProcessor;
 import dev.courier.Event;
 import dev.courier.Producers;
 import dev.courier.Request;
-import dev.courier.message.MessageMappers;
-import dev.courier.message.Topic;
+import dev.courier.mapping.MessageMappers;
+import dev.courier.mapping.Topic;
+import dev.courier.runtime.CommandProcessor;
 import dev.courier.test.RecordingProducer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

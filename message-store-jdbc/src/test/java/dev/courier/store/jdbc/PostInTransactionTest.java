@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.courier.Command;
-import dev.courier.CommandProcessor;
-import dev.courier.OutboxSweeper;
 import dev.courier.Producers;
 import dev.courier.Request;
+import dev.courier.mapping.MessageMappers;
 import dev.courier.message.Message;
-import dev.courier.message.MessageMappers;
+import dev.courier.runtime.CommandProcessor;
+import dev.courier.runtime.OutboxSweeper;
 import dev.courier.test.RecordingProducer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.courier.Command;
-import dev.courier.CommandProcessor;
 import dev.courier.DuplicateMessageException;
 import dev.courier.HandlerRegistry;
 import dev.courier.PipelineConfigurationException;
 import dev.courier.RequestHandler;
+import dev.courier.runtime.CommandProcessor;
 import dev.courier.steps.UseInbox;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,16 +1,16 @@
 package dev.courier.samples.greetings;
 
 import dev.courier.Command;
-import dev.courier.CommandProcessor;
-import dev.courier.Dispatcher;
 import dev.courier.Event;
 import dev.courier.HandlerRegistry;
 import dev.courier.Producers;
 import dev.courier.Request;
 import dev.courier.RequestHandler;
-import dev.courier.steps.RequestLogging;
 import dev.courier.Subscription;
-import dev.courier.message.MessageMappers;
+import dev.courier.mapping.MessageMappers;
+import dev.courier.runtime.CommandProcessor;
+import dev.courier.runtime.Dispatcher;
+import dev.courier.steps.RequestLogging;
 import dev.courier.transport.inmemory.InMemoryBroker;
 import dev.courier.transport.inmemory.InMemoryTransport;
 import java.time.Duration;

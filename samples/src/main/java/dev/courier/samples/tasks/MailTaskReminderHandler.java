@@ -14,7 +14,7 @@ import java.util.Objects;
  *       once (the pump then requeues them) instead of hammering the gateway;</li>
  *   <li>{@code @UsePolicy("mail-retry")}: a few quick attempts for a gateway that fails now and then.</li>
  * </ol>
- * What still fails goes back to the {@link dev.courier.Dispatcher}'s pump, which requeues the message with a delay
+ * What still fails goes back to the {@link dev.courier.runtime.Dispatcher}'s pump, which requeues the message with a delay
  * and, after {@link ReminderSettings#requeueCount()} requeues, dead-letters it.
  */
 public final class MailTaskReminderHandler implements RequestHandler<TaskReminder> {

@@ -1,10 +1,10 @@
 package dev.courier.samples.tasks;
 
 import dev.courier.ChannelState;
-import dev.courier.CommandProcessor;
-import dev.courier.Dispatcher;
 import dev.courier.HandlerRegistry;
-import dev.courier.message.MessageMappers;
+import dev.courier.mapping.MessageMappers;
+import dev.courier.runtime.CommandProcessor;
+import dev.courier.runtime.Dispatcher;
 import dev.courier.spi.Transport;
 import java.time.Duration;
 import java.util.List;

@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The reminder consumer as a console application of its own ({@code COURIER_MODE=rabbitmq}): hosts a
- * {@link dev.courier.Dispatcher} until Ctrl-C or SIGTERM, then stops it gracefully, letting the reminders in
+ * {@link dev.courier.runtime.Dispatcher} until Ctrl-C or SIGTERM, then stops it gracefully, letting the reminders in
  * progress finish. Run as many as you like: they are competing consumers of one queue.
  */
 public final class ReminderConsumerMain {

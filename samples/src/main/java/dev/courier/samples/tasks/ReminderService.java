@@ -1,7 +1,7 @@
 package dev.courier.samples.tasks;
 
-import dev.courier.CommandProcessor;
 import dev.courier.CourierException;
+import dev.courier.runtime.CommandProcessor;
 import dev.courier.store.jdbc.JdbcTransaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * transaction of the outbox's own, so a crash between "row written" and "message stored" could lose one of the two.
  * {@code depositPost(requests, JdbcTransaction.of(connection))} writes the message on the caller's connection: the
  * row and the message commit together or not at all. {@code clearOutbox} then sends what was committed; if the broker
- * is down, the message stays outstanding and the {@link dev.courier.OutboxSweeper} sends it later.
+ * is down, the message stays outstanding and the {@link dev.courier.runtime.OutboxSweeper} sends it later.
  */
 public final class ReminderService {
     private static final Logger LOG = LoggerFactory.getLogger(ReminderService.class);

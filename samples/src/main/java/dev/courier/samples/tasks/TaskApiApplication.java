@@ -1,9 +1,9 @@
 package dev.courier.samples.tasks;
 
-import dev.courier.CommandProcessor;
-import dev.courier.OutboxSweeper;
 import dev.courier.Producers;
-import dev.courier.message.MessageMappers;
+import dev.courier.mapping.MessageMappers;
+import dev.courier.runtime.CommandProcessor;
+import dev.courier.runtime.OutboxSweeper;
 import dev.courier.spi.Outbox;
 import dev.courier.store.jdbc.JdbcOutbox;
 import java.net.InetSocketAddress;

@@ -1,7 +1,7 @@
 package dev.courier.samples.tasks;
 
 import dev.courier.Command;
-import dev.courier.message.Topic;
+import dev.courier.mapping.Topic;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;

@@ -1,7 +1,7 @@
 package dev.courier.samples.tasks;
 
 import dev.courier.ChannelState;
-import dev.courier.message.MessageMappers;
+import dev.courier.mapping.MessageMappers;
 import dev.courier.samples.trace.Trace;
 import dev.courier.samples.trace.TracingOutbox;
 import dev.courier.samples.trace.TracingProducer;

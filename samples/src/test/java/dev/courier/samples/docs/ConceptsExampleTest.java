@@ -3,14 +3,14 @@ package dev.courier.samples.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.Command;
-import dev.courier.CommandProcessor;
-import dev.courier.Dispatcher;
 import dev.courier.Event;
 import dev.courier.HandlerRegistry;
 import dev.courier.Producers;
 import dev.courier.Request;
 import dev.courier.Subscription;
-import dev.courier.message.MessageMappers;
+import dev.courier.mapping.MessageMappers;
+import dev.courier.runtime.CommandProcessor;
+import dev.courier.runtime.Dispatcher;
 import dev.courier.transport.inmemory.InMemoryTransport;
 import java.time.Duration;
 import java.util.List;

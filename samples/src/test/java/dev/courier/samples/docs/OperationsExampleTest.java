@@ -3,10 +3,10 @@ package dev.courier.samples.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.ChannelState;
-import dev.courier.CommandProcessor;
-import dev.courier.Dispatcher;
 import dev.courier.HandlerRegistry;
-import dev.courier.message.MessageMappers;
+import dev.courier.mapping.MessageMappers;
+import dev.courier.runtime.CommandProcessor;
+import dev.courier.runtime.Dispatcher;
 import dev.courier.samples.tasks.FakeMailGateway;
 import dev.courier.samples.tasks.MailTaskReminderHandler;
 import dev.courier.samples.tasks.ReminderSettings;

@@ -3,16 +3,16 @@ package dev.courier.transport.rabbitmq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.courier.CommandProcessor;
+import dev.courier.ProducerException;
 import dev.courier.Producers;
 import dev.courier.Reply;
-import dev.courier.spi.ChannelSpec;
-import dev.courier.message.MessageType;
-import dev.courier.message.MessageHeader;
-import dev.courier.message.MessageBody;
+import dev.courier.mapping.MessageMappers;
 import dev.courier.message.Message;
-import dev.courier.ProducerException;
-import dev.courier.message.MessageMappers;
+import dev.courier.message.MessageBody;
+import dev.courier.message.MessageHeader;
+import dev.courier.message.MessageType;
+import dev.courier.runtime.CommandProcessor;
+import dev.courier.spi.ChannelSpec;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 

@@ -2,10 +2,10 @@ package dev.courier.transport.rabbitmq.internal;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.LongString;
+import dev.courier.mapping.MessageMappers;
 import dev.courier.message.Message;
 import dev.courier.message.MessageBody;
 import dev.courier.message.MessageHeader;
-import dev.courier.message.MessageMappers;
 import dev.courier.message.MessageType;
 import java.time.Duration;
 import java.time.Instant;

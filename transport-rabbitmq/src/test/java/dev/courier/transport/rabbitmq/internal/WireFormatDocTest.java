@@ -3,11 +3,11 @@ package dev.courier.transport.rabbitmq.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
-import dev.courier.Reply;
-import dev.courier.message.Message;
-import dev.courier.message.MessageMappers;
 import dev.courier.Command;
-import dev.courier.message.Topic;
+import dev.courier.Reply;
+import dev.courier.mapping.MessageMappers;
+import dev.courier.mapping.Topic;
+import dev.courier.message.Message;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;

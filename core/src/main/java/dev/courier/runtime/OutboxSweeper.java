@@ -1,7 +1,11 @@
-package dev.courier;
+package dev.courier.runtime;
 
-import dev.courier.internal.NamedThreadFactory;
+import dev.courier.ConfigurationException;
+import dev.courier.CourierException;
+import dev.courier.OutboxException;
+import dev.courier.Producers;
 import dev.courier.internal.Futures;
+import dev.courier.internal.NamedThreadFactory;
 import dev.courier.internal.OutboxSender;
 import dev.courier.internal.PartlySentException;
 import dev.courier.message.Message;

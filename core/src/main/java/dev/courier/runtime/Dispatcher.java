@@ -1,7 +1,13 @@
-package dev.courier;
+package dev.courier.runtime;
 
+import dev.courier.ChannelState;
+import dev.courier.Command;
+import dev.courier.ConfigurationException;
+import dev.courier.Event;
+import dev.courier.Request;
+import dev.courier.Subscription;
 import dev.courier.internal.ChannelRunner;
-import dev.courier.message.MessageMappers;
+import dev.courier.mapping.MessageMappers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

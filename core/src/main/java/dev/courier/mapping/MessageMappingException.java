@@ -1,4 +1,4 @@
-package dev.courier.message;
+package dev.courier.mapping;
 
 import dev.courier.CourierException;
 import java.util.UUID;

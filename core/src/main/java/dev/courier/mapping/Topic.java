@@ -1,4 +1,4 @@
-package dev.courier.message;
+package dev.courier.mapping;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

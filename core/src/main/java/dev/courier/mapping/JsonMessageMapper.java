@@ -1,4 +1,4 @@
-package dev.courier.message;
+package dev.courier.mapping;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.courier.Request;
+import dev.courier.message.Message;
+import dev.courier.message.MessageBody;
+import dev.courier.message.MessageHeader;
 import java.io.IOException;
 import java.util.Objects;
 

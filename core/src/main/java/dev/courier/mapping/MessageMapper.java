@@ -1,6 +1,8 @@
-package dev.courier.message;
+package dev.courier.mapping;
 
 import dev.courier.Request;
+import dev.courier.message.Message;
+import dev.courier.message.MessageHeader;
 
 /**
  * Turns one request type into a message and back. The default, {@link JsonMessageMapper}, serves any record;

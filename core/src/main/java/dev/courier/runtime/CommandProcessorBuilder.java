@@ -1,5 +1,12 @@
-package dev.courier;
+package dev.courier.runtime;
 
+import dev.courier.ConfigurationException;
+import dev.courier.HandlerFactory;
+import dev.courier.HandlerRegistry;
+import dev.courier.PipelineConfigurationException;
+import dev.courier.Policies;
+import dev.courier.Producers;
+import dev.courier.Reply;
 import dev.courier.internal.Calls;
 import dev.courier.internal.LocalHandling;
 import dev.courier.internal.NamedThreadFactory;
@@ -7,7 +14,7 @@ import dev.courier.internal.OutboxSender;
 import dev.courier.internal.PipelineBuilder;
 import dev.courier.internal.Posting;
 import dev.courier.internal.ReplyListener;
-import dev.courier.message.MessageMappers;
+import dev.courier.mapping.MessageMappers;
 import dev.courier.pipeline.StepFactory;
 import dev.courier.spi.Inbox;
 import dev.courier.spi.Outbox;

@@ -1,9 +1,12 @@
-package dev.courier.message;
+package dev.courier.mapping;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.courier.Event;
 import dev.courier.Reply;
 import dev.courier.Request;
+import dev.courier.message.Message;
+import dev.courier.message.MessageHeader;
+import dev.courier.message.MessageType;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;

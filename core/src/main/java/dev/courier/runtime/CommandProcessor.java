@@ -1,11 +1,26 @@
-package dev.courier;
+package dev.courier.runtime;
 
+import dev.courier.AmbiguousHandlerException;
+import dev.courier.Command;
+import dev.courier.ConfigurationException;
+import dev.courier.ContextualHandler;
+import dev.courier.CourierException;
+import dev.courier.Event;
+import dev.courier.HandlerFailedException;
+import dev.courier.HandlerNotFoundException;
+import dev.courier.OutboxException;
+import dev.courier.ProducerException;
+import dev.courier.PublishFailedException;
+import dev.courier.Reply;
+import dev.courier.ReplyTimeoutException;
+import dev.courier.Request;
+import dev.courier.RequestContext;
 import dev.courier.internal.Calls;
 import dev.courier.internal.LocalHandling;
 import dev.courier.internal.Posting;
 import dev.courier.internal.Requests;
+import dev.courier.mapping.MessageMappers;
 import dev.courier.message.Message;
-import dev.courier.message.MessageMappers;
 import dev.courier.spi.Outbox;
 import dev.courier.spi.OutboxTransaction;
 import java.time.Duration;
@@ -19,8 +34,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-
-
 
 /**
  * The front door of Courier, with three jobs behind it: in-process handling ({@code send}, {@code publish}),
@@ -94,7 +107,7 @@ public final class CommandProcessor implements AutoCloseable {
      * request's id). If sending fails or is not confirmed in time, the message stays outstanding in the outbox for
      * the {@link OutboxSweeper}, and this throws.
      *
-     * @throws dev.courier.message.MessageMappingException when the type has no mapper or cannot be written
+     * @throws dev.courier.mapping.MessageMappingException when the type has no mapper or cannot be written
      * @throws ProducerException when the broker refused or did not confirm the message
      */
     public UUID post(Request request) {

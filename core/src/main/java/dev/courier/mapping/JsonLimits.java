@@ -1,4 +1,4 @@
-package dev.courier.message;
+package dev.courier.mapping;
 
 /**
  * Limits on JSON read from messages, tighter than Jackson's defaults, because message bodies come from other
