@@ -9,6 +9,7 @@ import dev.courier.spi.ChannelSpec;
 import dev.courier.spi.DeadLetterReason;
 import dev.courier.spi.MessageConsumer;
 import dev.courier.spi.MessageListener;
+import dev.courier.spi.NamedThreadFactory;
 import dev.courier.spi.Transport;
 import java.time.Clock;
 import java.time.Duration;

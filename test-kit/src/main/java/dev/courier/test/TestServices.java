@@ -40,6 +40,20 @@ public final class TestServices {
         return InetSocketAddress.createUnresolved(parsed.getHost(), parsed.getPort() < 0 ? defaultPort : parsed.getPort());
     }
 
+    /** Skips the test (or fails it under CI=true) unless the RabbitMQ and PostgreSQL of the environment answer. */
+    public static void requireRabbitMqAndPostgres() {
+        require("RabbitMQ", RABBITMQ_URI, 5672);
+        require("PostgreSQL", POSTGRES_URL, 5432);
+    }
+
+    /** Skips the test (or fails it under CI=true) unless the server {@code name} at {@code uri} answers. */
+    public static void require(String name, String uri, int defaultPort) {
+        InetSocketAddress server = address(uri, defaultPort);
+        if (!answers(server.getHostString(), server.getPort())) {
+            unavailable(name + " at " + server);
+        }
+    }
+
     /** Skips the test with a loud message, or fails it under CI=true, because {@code what} is not there. */
     public static void unavailable(String what) {
         String message = "*** " + what + " is not available and Docker is not present: "

@@ -10,7 +10,6 @@ import dev.courier.test.Await;
 import dev.courier.test.TestServices;
 import dev.courier.transport.rabbitmq.RabbitMqConfig;
 import dev.courier.transport.rabbitmq.RabbitMqTransport;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,14 +39,7 @@ class TasksOnRabbitMqTest {
 
     @BeforeEach
     void requireServers() {
-        InetSocketAddress rabbit = TestServices.address(TestServices.RABBITMQ_URI, 5672);
-        InetSocketAddress postgres = TestServices.address(TestServices.POSTGRES_URL, 5432);
-        if (!TestServices.answers(rabbit.getHostString(), rabbit.getPort())) {
-            TestServices.unavailable("RabbitMQ at " + rabbit);
-        }
-        if (!TestServices.answers(postgres.getHostString(), postgres.getPort())) {
-            TestServices.unavailable("PostgreSQL at " + postgres);
-        }
+        TestServices.requireRabbitMqAndPostgres();
     }
 
     @AfterEach

@@ -7,22 +7,22 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.courier.ProducerException;
+import dev.courier.Reply;
 import dev.courier.message.Message;
 import dev.courier.message.MessageType;
-import dev.courier.Reply;
 import dev.courier.spi.MessageProducer;
-import dev.courier.transport.rabbitmq.internal.DaemonThreadFactory;
+import dev.courier.spi.NamedThreadFactory;
 import dev.courier.transport.rabbitmq.internal.Topology;
 import dev.courier.transport.rabbitmq.internal.WireFormat;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -72,7 +72,7 @@ public final class RabbitMqProducer implements MessageProducer {
             throw new ProducerException("Cannot open a publishing channel on " + config.address(), e);
         }
         long period = Math.max(50, Math.min(1000, config.confirmTimeout().toMillis() / 4));
-        expiry = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("courier-rabbitmq-confirm-expiry"));
+        expiry = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("courier-rabbitmq-confirm-expiry"));
         expiry.scheduleWithFixedDelay(this::expire, period, period, TimeUnit.MILLISECONDS);
     }
 

@@ -10,7 +10,6 @@ import dev.courier.test.Await;
 import dev.courier.test.TestServices;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -104,7 +103,7 @@ class FromScratchTest {
 
     @Test
     void theRabbitMqAndPostgresWiringPostsThroughTheOutbox() throws Exception {
-        Servers.requireServices();
+        TestServices.requireRabbitMqAndPostgres();
         String rabbitUri = TestServices.RABBITMQ_URI;
         String postgresUrl = TestServices.POSTGRES_URL;
         String table = "scratch_outbox_" + UUID.randomUUID().toString().substring(0, 8);
@@ -157,20 +156,6 @@ class FromScratchTest {
         try (java.sql.Connection db = DriverManager.getConnection(TestServices.POSTGRES_URL);
                 Statement sql = db.createStatement()) {
             sql.execute("DROP TABLE " + table);
-        }
-    }
-
-    /** The servers the second test needs: skipped loudly without them, failed under CI=true. */
-    private static final class Servers {
-        static void requireServices() {
-            InetSocketAddress rabbit = TestServices.address(TestServices.RABBITMQ_URI, 5672);
-            InetSocketAddress postgres = TestServices.address(TestServices.POSTGRES_URL, 5432);
-            if (!TestServices.answers(rabbit.getHostString(), rabbit.getPort())) {
-                TestServices.unavailable("RabbitMQ at " + rabbit);
-            }
-            if (!TestServices.answers(postgres.getHostString(), postgres.getPort())) {
-                TestServices.unavailable("PostgreSQL at " + postgres);
-            }
         }
     }
 }

@@ -1,9 +1,12 @@
-package dev.courier.internal;
+package dev.courier.spi;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Daemon threads named {@code prefix-N}, so thread dumps say whose they are. */
+/**
+ * Daemon threads named {@code prefix-N}, so thread dumps say whose they are. Courier's own threads are made with it,
+ * and so can a transport's or a store's.
+ */
 public final class NamedThreadFactory implements ThreadFactory {
     private final String prefix;
     private final AtomicInteger count = new AtomicInteger();
