@@ -2,6 +2,7 @@ package dev.courier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.courier.MessageRefusedException;
 import dev.courier.message.Message;
 import dev.courier.message.MessageBody;
 import dev.courier.message.MessageHeader;
@@ -119,6 +120,38 @@ class OutboxSweeperTest {
         assertThat(sent).hasSize(6).doesNotContain(poison);
         assertThat(store.outstandingCount()).isEqualTo(1);
         assertThat(store.get(poison)).isPresent();
+    }
+
+    @Test
+    void aMessageTheBrokerKeepsRefusingIsParkedAfterParkAfterPassesAndTheRestFlow() {
+        SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        InMemoryOutbox store = new InMemoryOutbox(clock, 1_000);
+        Message poison = new Message(MessageHeader.builder(UUID.randomUUID(), "t", MessageType.EVENT).build(),
+                MessageBody.EMPTY);
+        store.add(List.of(poison), OutboxTransaction.NONE);
+        MessageProducer refusing = new MessageProducer() {
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> send(Message message) {
+                return java.util.concurrent.CompletableFuture.failedFuture(
+                        new MessageRefusedException("no queue is bound to topic 't' (test)"));
+            }
+
+            @Override
+            public void close() {}
+        };
+        OutboxSweeper sweeper = OutboxSweeper.builder(store, Producers.of(refusing)).clock(clock)
+                .minAge(Duration.ZERO).parkAfter(3).build();
+
+        for (int pass = 1; pass <= 5; pass++) {
+            sweeper.sweep();
+            clock.advance(Duration.ofMinutes(2));                      // past the lease
+        }
+
+        assertThat(store.parked(10)).singleElement().satisfies(p -> {
+            assertThat(p.attempts()).as("parked at the third refusal; not sent again after").isEqualTo(3);
+            assertThat(p.reason()).contains("no queue is bound");
+        });
+        assertThat(store.claimOutstanding(clock.instant(), 10, Duration.ofMinutes(1))).isEmpty();
     }
 
     @Test

@@ -108,15 +108,11 @@ public final class OutboxSender {
         CompletableFuture<Void> all = CompletableFuture.allOf(each.toArray(CompletableFuture[]::new));
         BiFunction<Void, Throwable, List<UUID>> settle = (ignored, anyFailure) -> {
             List<UUID> sent = new ArrayList<>(messages.size());
-            List<UUID> failedIds = new ArrayList<>();
-            Throwable first = null;
+            Map<UUID, Throwable> failed = new LinkedHashMap<>();
             for (int i = 0; i < messages.size(); i++) {
                 CompletableFuture<Void> one = each.get(i);
                 if (one.isCompletedExceptionally()) {
-                    failedIds.add(messages.get(i).id());
-                    if (first == null) {
-                        first = Futures.unwrap(one.handle((ok, e) -> e).join());
-                    }
+                    failed.put(messages.get(i).id(), Futures.unwrap(one.handle((ok, e) -> e).join()));
                 } else {
                     sent.add(messages.get(i).id());
                 }
@@ -124,8 +120,8 @@ public final class OutboxSender {
             if (!sent.isEmpty()) {
                 outbox.markDispatched(sent, clock.instant());
             }
-            if (first != null) {
-                throw new CompletionException(new PartlySentException(topic, sent, failedIds, first));
+            if (!failed.isEmpty()) {
+                throw new CompletionException(new PartlySentException(topic, sent, failed));
             }
             return sent;
         };

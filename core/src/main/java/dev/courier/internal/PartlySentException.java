@@ -2,6 +2,7 @@ package dev.courier.internal;
 
 import dev.courier.ProducerException;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -10,12 +11,20 @@ import java.util.UUID;
  */
 public final class PartlySentException extends ProducerException {
     private final List<UUID> sent;
+    private final Map<UUID, Throwable> failed;
 
-    PartlySentException(String topic, List<UUID> sent, List<UUID> failed, Throwable firstCause) {
+    PartlySentException(String topic, List<UUID> sent, Map<UUID, Throwable> failed) {
         super(failed.size() + " of " + (sent.size() + failed.size()) + " message(s) on topic '" + topic
-                + "' were not sent and stay outstanding in the outbox " + failed + "; the other " + sent.size()
-                + " were sent and marked dispatched. First failure: " + firstCause.getMessage(), firstCause);
+                + "' were not sent and stay outstanding in the outbox " + failed.keySet() + "; the other "
+                + sent.size() + " were sent and marked dispatched. First failure: "
+                + failed.values().iterator().next().getMessage(), failed.values().iterator().next());
         this.sent = List.copyOf(sent);
+        this.failed = Map.copyOf(failed);
+    }
+
+    /** Each message that was not sent, with why. */
+    public Map<UUID, Throwable> failed() {
+        return failed;
     }
 
     /** The ids that were sent and marked dispatched. */

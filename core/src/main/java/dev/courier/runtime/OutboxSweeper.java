@@ -2,6 +2,7 @@ package dev.courier.runtime;
 
 import dev.courier.ConfigurationException;
 import dev.courier.CourierException;
+import dev.courier.MessageRefusedException;
 import dev.courier.OutboxException;
 import dev.courier.Producers;
 import dev.courier.internal.Futures;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * was down). Oldest first, in batches, on a schedule. Several sweepers, in one process or many, may run over one
  * outbox at once: each claims its batch with a lease, so a message goes to one of them at a time. A message is
  * sent at least once; consumers that must not handle it twice use an inbox. A sweeper also deletes the messages
- * dispatched longer ago than its {@link Builder#retention} (7 days unless set; {@link Builder#keepDispatched()} turns
+ * dispatched longer ago than its {@link OutboxSweeperBuilder#retention} (7 days unless set; {@link OutboxSweeperBuilder#keepDispatched()} turns
  * it off), at most once a minute, so that the outbox does not grow without end.
  *
  * <pre>{@code
@@ -51,11 +52,14 @@ public final class OutboxSweeper implements AutoCloseable {
     private final int batchSize;
     private final int maxBatches;
     private final int maxInFlight;
+    private final int parkAfter;
     private final Duration lease;
     private final Duration interval;
     private final Duration confirmTimeout;
     /** How long dispatched messages are kept by default. */
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+    /** After this many refusals by the broker, a message is parked. */
+    public static final int DEFAULT_PARK_AFTER = 5;
     private static final Duration RETENTION_EVERY = Duration.ofMinutes(1);
 
     private final Duration retention;
@@ -64,13 +68,14 @@ public final class OutboxSweeper implements AutoCloseable {
     private final ExecutorService marker;
     private final ExecutorService claimer;
 
-    private OutboxSweeper(Builder b) {
+    OutboxSweeper(OutboxSweeperBuilder b) {
         this.outbox = b.outbox;
         this.clock = b.clock;
         this.minAge = b.minAge;
         this.batchSize = b.batchSize;
         this.maxBatches = b.maxBatches;
         this.maxInFlight = b.maxInFlight;
+        this.parkAfter = b.parkAfter;
         this.lease = b.lease;
         this.interval = b.interval;
         this.confirmTimeout = b.confirmTimeout;
@@ -81,8 +86,8 @@ public final class OutboxSweeper implements AutoCloseable {
         this.sender = new OutboxSender(b.producers, b.outbox, b.clock, marker);
     }
 
-    public static Builder builder(Outbox outbox, Producers producers) {
-        return new Builder(outbox, producers);
+    public static OutboxSweeperBuilder builder(Outbox outbox, Producers producers) {
+        return new OutboxSweeperBuilder(outbox, producers);
     }
 
     /**
@@ -110,7 +115,7 @@ public final class OutboxSweeper implements AutoCloseable {
                     ahead = CompletableFuture.supplyAsync(this::claim, claimer);
                     claimed++;
                 }
-                inFlight.addLast(new Sending(sender.send(batch), batch.size()));
+                inFlight.addLast(new Sending(sender.send(batch), batch));
                 if (ahead != null) {
                     batch = join(ahead);
                     ahead = null;
@@ -174,7 +179,11 @@ public final class OutboxSweeper implements AutoCloseable {
         }
     }
 
-    private record Sending(CompletableFuture<List<UUID>> future, int size) {}
+    private record Sending(CompletableFuture<List<UUID>> future, List<Message> batch) {
+        int size() {
+            return batch.size();
+        }
+    }
 
     /**
      * Waits for one batch; returns how many were confirmed, or -1 when none was (the sweep then stops claiming). A
@@ -187,10 +196,31 @@ public final class OutboxSweeper implements AutoCloseable {
                     .size();
         } catch (PartlySentException e) {
             LOG.warn("Outbox sweep: {}", e.getMessage());
+            e.failed().forEach(this::refused);
             return e.sent().isEmpty() ? -1 : e.sent().size();
         } catch (CourierException e) {
+            if (sending.size() == 1) {
+                refused(sending.batch().get(0).id(), e);
+            }
             LOG.warn("Outbox sweep stopped after {} sent: {}", sentSoFar, e.getMessage());
             return -1;
+        }
+    }
+
+    /**
+     * Counts a send the broker refused for the message itself ({@link MessageRefusedException} anywhere in the
+     * cause chain); after {@code parkAfter} such refusals the outbox parks the message. Other failures (the broker
+     * unreachable, a confirm timeout) say nothing about the message and are not counted.
+     */
+    private void refused(UUID id, Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof MessageRefusedException) {
+                if (outbox.recordRefusal(id, t.getMessage(), clock.instant(), parkAfter)) {
+                    LOG.error("Outbox message {} parked after {} refusals; repost it once fixed: {}", id, parkAfter,
+                            t.getMessage());
+                }
+                return;
+            }
         }
     }
 
@@ -213,82 +243,5 @@ public final class OutboxSweeper implements AutoCloseable {
         scheduler.shutdownNow();
         marker.shutdownNow();
         claimer.shutdownNow();
-    }
-
-    /** Configures an {@link OutboxSweeper}; every value is checked as it is set. */
-    public static final class Builder {
-        private final Outbox outbox;
-        private final Producers producers;
-        private Clock clock = Clock.systemUTC();
-        private Duration minAge = Duration.ofSeconds(5);
-        private int batchSize = 100;
-        private int maxBatches = 100;
-        private int maxInFlight = 4;
-        private Duration lease = Duration.ofSeconds(60);
-        private Duration interval = Duration.ofSeconds(1);
-        private Duration confirmTimeout = Duration.ofSeconds(30);
-        private Duration retention = DEFAULT_RETENTION;
-
-        private Builder(Outbox outbox, Producers producers) {
-            this.outbox = Objects.requireNonNull(outbox, "outbox");
-            this.producers = Objects.requireNonNull(producers, "producers").copy();
-        }
-
-        /** Only messages at least this old: younger ones are probably still being posted. Default 5 s. */
-        public Builder minAge(Duration value) { minAge = notNegative(value, "minAge"); return this; }
-        /** Messages claimed and sent at once. Default 100. */
-        public Builder batchSize(int value) { batchSize = positive(value, "batchSize"); return this; }
-        /** Batches in one pass at most. Default 100. */
-        public Builder maxBatchesPerSweep(int value) { maxBatches = positive(value, "maxBatchesPerSweep"); return this; }
-        /** How long a claim keeps other sweepers off a batch; longer than confirmTimeout. Default 60 s. */
-        public Builder lease(Duration value) { lease = positiveDuration(value, "lease"); return this; }
-        /**
-         * Batches claimed and not yet settled (confirmed and marked dispatched) at once, so that claiming, sending
-         * and marking overlap. Default 4. With 1, each batch is claimed, sent and settled before the next is claimed.
-         */
-        public Builder maxBatchesInFlight(int value) { maxInFlight = positive(value, "maxBatchesInFlight"); return this; }
-        /** Pause between passes when started. Default 1 s. */
-        public Builder interval(Duration value) { interval = positiveDuration(value, "interval"); return this; }
-        /** How long to wait for the broker's confirms. Default 30 s. */
-        public Builder confirmTimeout(Duration value) { confirmTimeout = positiveDuration(value, "confirmTimeout"); return this; }
-        /**
-         * How long dispatched messages are kept (for {@code repost}) before the sweeper deletes them, at most once a
-         * minute. Default {@link #DEFAULT_RETENTION}, 7 days: an outbox does not grow without bound unless asked to.
-         */
-        public Builder retention(Duration value) { retention = positiveDuration(value, "retention"); return this; }
-        /** Never deletes dispatched messages (then call {@link Outbox#deleteDispatchedBefore} yourself). */
-        public Builder keepDispatched() { retention = null; return this; }
-        public Builder clock(Clock value) { clock = Objects.requireNonNull(value, "clock"); return this; }
-
-        public OutboxSweeper build() {
-            if (lease.compareTo(confirmTimeout) <= 0) {
-                throw new ConfigurationException("lease (" + lease + ") must be longer than confirmTimeout ("
-                        + confirmTimeout + "), or another sweeper could send a batch that is still being sent");
-            }
-            return new OutboxSweeper(this);
-        }
-
-        private static Duration notNegative(Duration d, String what) {
-            Objects.requireNonNull(d, what);
-            if (d.isNegative()) {
-                throw new IllegalArgumentException(what + " must not be negative but was " + d);
-            }
-            return d;
-        }
-
-        private static Duration positiveDuration(Duration d, String what) {
-            Objects.requireNonNull(d, what);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive but was " + d);
-            }
-            return d;
-        }
-
-        private static int positive(int value, String what) {
-            if (value <= 0) {
-                throw new IllegalArgumentException(what + " must be positive but was " + value);
-            }
-            return value;
-        }
     }
 }

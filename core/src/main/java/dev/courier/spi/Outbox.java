@@ -52,4 +52,19 @@ public interface Outbox {
 
     /** Deletes dispatched messages dispatched before {@code cutoff}; returns how many. */
     int deleteDispatchedBefore(Instant cutoff);
+
+    /**
+     * Counts a send of an outstanding message that the broker refused for the message itself (too large,
+     * unroutable: a {@code MessageRefusedException}), with its reason; once it has been refused {@code parkAfter}
+     * times, parks it: {@link #claimOutstanding} no longer returns it, and {@link #parked} does. Returns true when
+     * this call parked it. A dispatched or unknown id is ignored. The default keeps no count and never parks.
+     */
+    default boolean recordRefusal(UUID messageId, String reason, Instant at, int parkAfter) {
+        return false;
+    }
+
+    /** Up to {@code limit} parked messages, the longest parked first; reposting one sends and dispatches it. */
+    default List<ParkedMessage> parked(int limit) {
+        return List.of();
+    }
 }

@@ -4,6 +4,7 @@ import dev.courier.OutboxException;
 import dev.courier.message.Message;
 import dev.courier.spi.Outbox;
 import dev.courier.spi.OutboxTransaction;
+import dev.courier.spi.ParkedMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,9 @@ public final class InMemoryOutbox implements Outbox {
         final Instant createdAt;
         Instant leaseUntil;
         Instant dispatchedAt;
+        int refusals;
+        String reason;
+        Instant parkedAt;
 
         Entry(Message message, Instant createdAt) {
             this.message = message;
@@ -129,7 +133,7 @@ public final class InMemoryOutbox implements Outbox {
             if (claimed.size() == limit) {
                 break;
             }
-            boolean free = entry.leaseUntil == null || !entry.leaseUntil.isAfter(now);
+            boolean free = entry.parkedAt == null && (entry.leaseUntil == null || !entry.leaseUntil.isAfter(now));
             if (free && !entry.createdAt.isAfter(createdBefore)) {
                 entry.leaseUntil = now.plus(lease);
                 claimed.add(entry.message);
@@ -175,6 +179,28 @@ public final class InMemoryOutbox implements Outbox {
         int before = dispatched.size();
         dispatched.values().removeIf(e -> e.dispatchedAt.isBefore(cutoff));
         return before - dispatched.size();
+    }
+
+    @Override
+    public synchronized boolean recordRefusal(UUID messageId, String reason, Instant at, int parkAfter) {
+        Entry entry = outstanding.get(Objects.requireNonNull(messageId, "messageId"));
+        if (entry == null || entry.parkedAt != null) {
+            return false;
+        }
+        entry.refusals++;
+        entry.reason = String.valueOf(reason);
+        if (entry.refusals >= parkAfter) {
+            entry.parkedAt = Objects.requireNonNull(at, "at");
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public synchronized List<ParkedMessage> parked(int limit) {
+        return outstanding.values().stream().filter(e -> e.parkedAt != null)
+                .sorted(java.util.Comparator.comparing((Entry e) -> e.parkedAt)).limit(limit)
+                .map(e -> new ParkedMessage(e.message, e.refusals, e.reason, e.parkedAt)).toList();
     }
 
     private void addOne(Message message) {

@@ -4,6 +4,7 @@ import dev.courier.OutboxException;
 import dev.courier.message.Message;
 import dev.courier.spi.Outbox;
 import dev.courier.spi.OutboxTransaction;
+import dev.courier.spi.ParkedMessage;
 import dev.courier.store.jdbc.internal.Database;
 import dev.courier.store.jdbc.internal.MessageRows;
 import dev.courier.store.jdbc.internal.OutboxSql;
@@ -213,17 +214,29 @@ public final class JdbcOutbox implements Outbox {
     public int deleteDispatchedBefore(Instant cutoff) {
         Objects.requireNonNull(cutoff, "cutoff");
         try {
-            int deleted = 0;
-            int chunk;
-            do {
-                chunk = ReadCommitted.run(dataSource,
-                        connection -> statements.deleteDispatchedChunk(connection, cutoff));
-                deleted += chunk;
-            } while (chunk == OutboxSql.DELETE_CHUNK);
+            int deleted = statements.deleteDispatchedBefore(dataSource, cutoff);
             LOG.debug("deleted {} messages dispatched before {} from {}", deleted, cutoff, table);
             return deleted;
         } catch (SQLException e) {
             throw failure("cannot delete messages dispatched before " + cutoff, e);
+        }
+    }
+
+    @Override
+    public boolean recordRefusal(UUID messageId, String reason, Instant at, int parkAfter) {
+        try {
+            return ReadCommitted.run(dataSource, c -> statements.recordRefusal(c, messageId, reason, at, parkAfter));
+        } catch (SQLException e) {
+            throw failure("cannot record a refusal of message " + messageId, e);
+        }
+    }
+
+    @Override
+    public List<ParkedMessage> parked(int limit) {
+        try (Connection connection = dataSource.getConnection()) {
+            return statements.parked(connection, limit);
+        } catch (SQLException e) {
+            throw failure("cannot read parked messages", e);
         }
     }
 

@@ -22,6 +22,13 @@ CREATE TABLE IF NOT EXISTS ${outbox_table} (
     dispatched_at     BIGINT       NULL
 );
 
+-- Refusals (the broker refused the message itself: too large, unroutable) and parking: a message refused
+-- OutboxSweeper.parkAfter times is parked and no longer claimed, until it is reposted. Added to tables made before.
+ALTER TABLE ${outbox_table} ADD COLUMN IF NOT EXISTS refusals INT DEFAULT 0 NOT NULL;
+ALTER TABLE ${outbox_table} ADD COLUMN IF NOT EXISTS refusal_reason VARCHAR(1000) NULL;
+ALTER TABLE ${outbox_table} ADD COLUMN IF NOT EXISTS parked_at BIGINT NULL;
+
+
 -- Serves the sweeper's query (dispatched_at IS NULL, oldest first), outstandingCount() and retention deletes.
 CREATE INDEX IF NOT EXISTS ${outbox_table}_state ON ${outbox_table} (dispatched_at, created_at, seq);
 

@@ -26,6 +26,13 @@ CREATE TABLE IF NOT EXISTS ${outbox_table} (
     KEY ${outbox_table}_state (dispatched_at, created_at, seq)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 
+-- Refusals (the broker refused the message itself: too large, unroutable) and parking: a message refused
+-- OutboxSweeper.parkAfter times is parked and no longer claimed, until it is reposted. Added to tables made before.
+ALTER TABLE ${outbox_table} ADD COLUMN IF NOT EXISTS refusals INT DEFAULT 0 NOT NULL;
+ALTER TABLE ${outbox_table} ADD COLUMN IF NOT EXISTS refusal_reason VARCHAR(1000) NULL;
+ALTER TABLE ${outbox_table} ADD COLUMN IF NOT EXISTS parked_at BIGINT NULL;
+
+
 CREATE TABLE IF NOT EXISTS ${inbox_table} (
     message_id  CHAR(36)     NOT NULL,
     handler_key VARCHAR(255) NOT NULL,

@@ -22,6 +22,13 @@ CREATE TABLE IF NOT EXISTS ${outbox_table} (
     dispatched_at     BIGINT       NULL
 ) WITH (fillfactor = 50);
 
+-- Refusals (the broker refused the message itself: too large, unroutable) and parking: a message refused
+-- OutboxSweeper.parkAfter times is parked and no longer claimed, until it is reposted. Added to tables made before.
+ALTER TABLE ${outbox_table} ADD COLUMN IF NOT EXISTS refusals INTEGER DEFAULT 0 NOT NULL;
+ALTER TABLE ${outbox_table} ADD COLUMN IF NOT EXISTS refusal_reason VARCHAR(1000) NULL;
+ALTER TABLE ${outbox_table} ADD COLUMN IF NOT EXISTS parked_at BIGINT NULL;
+
+
 -- Keeps the sweeper's query (outstanding, oldest first) and outstandingCount() fast however many rows are dispatched.
 CREATE INDEX IF NOT EXISTS ${outbox_table}_outstanding ON ${outbox_table} (created_at, seq) WHERE dispatched_at IS NULL;
 

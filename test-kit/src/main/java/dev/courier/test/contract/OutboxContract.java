@@ -1,6 +1,5 @@
 package dev.courier.test.contract;
 
-import dev.courier.test.SettableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +10,8 @@ import dev.courier.message.MessageHeader;
 import dev.courier.message.MessageType;
 import dev.courier.spi.Outbox;
 import dev.courier.spi.OutboxTransaction;
+import dev.courier.spi.ParkedMessage;
+import dev.courier.test.SettableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -378,5 +379,35 @@ public abstract class OutboxContract {
         });
         assertThat(twice).as("messages claimed more than once").isEmpty();
         assertThat(outbox.outstandingCount()).isZero();
+    }
+
+    @Test
+    void aMessageRefusedParkAfterTimesIsParkedWithItsReasonAndNoLongerClaimedUntilReposted() {
+        Message poison = message("orders");
+        Message fine = message("orders");
+        outbox.add(List.of(poison, fine), OutboxTransaction.NONE);
+
+        for (int refusal = 1; refusal <= 3; refusal++) {
+            assertThat(outbox.claimOutstanding(clock.instant(), 10, LEASE)).extracting(Message::id)
+                    .contains(poison.id());
+            boolean parked = outbox.recordRefusal(poison.id(), "body over the limit (" + refusal + ")",
+                    clock.instant(), 3);
+            assertThat(parked).as("parked by refusal " + refusal).isEqualTo(refusal == 3);
+            clock.advance(LEASE.plusSeconds(1));
+        }
+
+        assertThat(outbox.claimOutstanding(clock.instant(), 10, LEASE)).extracting(Message::id)
+                .containsExactly(fine.id());
+        List<ParkedMessage> parked = outbox.parked(10);
+        assertThat(parked).singleElement().satisfies(p -> {
+            assertThat(p.message().id()).isEqualTo(poison.id());
+            assertThat(p.attempts()).isEqualTo(3);
+            assertThat(p.reason()).isEqualTo("body over the limit (3)");
+        });
+        assertThat(outbox.recordRefusal(poison.id(), "again", clock.instant(), 3)).as("already parked").isFalse();
+
+        outbox.markDispatched(List.of(poison.id()), clock.instant());     // reposted once fixed
+        assertThat(outbox.parked(10)).isEmpty();
+        assertThat(outbox.recordRefusal(UUID.randomUUID(), "unknown", clock.instant(), 1)).isFalse();
     }
 }

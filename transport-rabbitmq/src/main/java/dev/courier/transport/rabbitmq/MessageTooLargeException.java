@@ -1,10 +1,10 @@
 package dev.courier.transport.rabbitmq;
 
-import dev.courier.ProducerException;
+import dev.courier.MessageRefusedException;
 import java.util.UUID;
 
 /** A message body is larger than the configured {@link RabbitMqConfig#maxBodySize()}; it was not sent. */
-public class MessageTooLargeException extends ProducerException {
+public class MessageTooLargeException extends MessageRefusedException {
     private final UUID messageId;
     private final String topic;
 

@@ -1,13 +1,13 @@
 package dev.courier.transport.rabbitmq;
 
-import dev.courier.ProducerException;
+import dev.courier.MessageRefusedException;
 import java.util.UUID;
 
 /**
  * The broker returned a message as unroutable ({@code mandatory} publish): no channel is bound to its topic. The
  * message was not delivered anywhere, so an outbox keeps it outstanding.
  */
-public class UnroutableMessageException extends ProducerException {
+public class UnroutableMessageException extends MessageRefusedException {
     private final UUID messageId;
     private final String topic;
 

@@ -8,7 +8,8 @@ public final class OutboxSql {
     /** Rows one retention {@code DELETE} removes at most, so that no single transaction grows without limit. */
     public static final int DELETE_CHUNK = 5_000;
     private static final String CLAIMABLE = " WHERE dispatched_at IS NULL AND created_at <= ?"
-            + " AND (lease_until IS NULL OR lease_until <= ?) ORDER BY created_at, seq LIMIT ? FOR UPDATE SKIP LOCKED";
+            + " AND (lease_until IS NULL OR lease_until <= ?) AND parked_at IS NULL"
+            + " ORDER BY created_at, seq LIMIT ? FOR UPDATE SKIP LOCKED";
 
     private final String table;
     private final JdbcDialect dialect;
@@ -100,10 +101,32 @@ public final class OutboxSql {
                         + DELETE_CHUNK + ")";
     }
 
+    /**
+     * Counts a refusal of an outstanding message, and parks it when this is refusal number {@code parkAfter} or
+     * more. Parameters: park after, parked at, reason, message id. {@code parked_at} is set first, from the count
+     * before this refusal, whatever order a dialect applies the assignments in.
+     */
+    public String recordRefusal() {
+        return "UPDATE " + table + " SET parked_at = CASE WHEN refusals + 1 >= ? THEN ? ELSE NULL END,"
+                + " refusal_reason = ?, refusals = refusals + 1"
+                + " WHERE message_id = ? AND dispatched_at IS NULL AND parked_at IS NULL";
+    }
+
+    /** Whether a message is parked. Parameter: message id. */
+    public String isParked() {
+        return "SELECT 1 FROM " + table + " WHERE message_id = ? AND parked_at IS NOT NULL";
+    }
+
+    /** The parked messages, longest parked first. Parameter: limit. */
+    public String parked() {
+        return "SELECT refusals, refusal_reason, parked_at, " + MessageRows.SELECT_COLUMNS + " FROM " + table
+                + " WHERE parked_at IS NOT NULL AND dispatched_at IS NULL ORDER BY parked_at, seq LIMIT ?";
+    }
+
     /** A query that reads no row but names every column the outbox uses: fails if one is missing. */
     public static String probe(String table) {
-        return "SELECT created_at, lease_until, dispatched_at, " + MessageRows.SELECT_COLUMNS + " FROM " + table
-                + " WHERE 1 = 0";
+        return "SELECT created_at, lease_until, dispatched_at, refusals, refusal_reason, parked_at, "
+                + MessageRows.SELECT_COLUMNS + " FROM " + table + " WHERE 1 = 0";
     }
 
     private static String qualified(String prefix, String columns) {

@@ -1,6 +1,7 @@
 package dev.courier.store.jdbc.internal;
 
 import dev.courier.message.Message;
+import dev.courier.spi.ParkedMessage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import javax.sql.DataSource;
 
 /**
  * Runs the outbox's statements on a connection it is given: insert, read, claim and lease, mark dispatched, count,
@@ -161,11 +163,62 @@ public final class OutboxStatements {
         }
     }
 
+    /**
+     * Deletes the messages dispatched before {@code cutoff} in chunks of {@link OutboxSql#DELETE_CHUNK}, each its own
+     * transaction, so that a backlog of millions is never one huge transaction; returns how many.
+     */
+    public int deleteDispatchedBefore(DataSource dataSource, Instant cutoff) throws SQLException {
+        int deleted = 0;
+        int chunk;
+        do {
+            chunk = ReadCommitted.run(dataSource, connection -> deleteDispatchedChunk(connection, cutoff));
+            deleted += chunk;
+        } while (chunk == OutboxSql.DELETE_CHUNK);
+        return deleted;
+    }
+
     /** Deletes up to {@link OutboxSql#DELETE_CHUNK} messages dispatched before {@code cutoff}; returns how many. */
     public int deleteDispatchedChunk(Connection connection, Instant cutoff) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql.deleteDispatchedChunk())) {
             statement.setLong(1, Micros.of(cutoff));
             return statement.executeUpdate();
         }
+    }
+
+    /** Counts a refusal and parks the message after {@code parkAfter}; returns true when it is parked now. */
+    public boolean recordRefusal(Connection connection, UUID messageId, String reason, Instant at, int parkAfter)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.recordRefusal())) {
+            statement.setInt(1, parkAfter);
+            statement.setLong(2, Micros.of(at));
+            String text = String.valueOf(reason);
+            statement.setString(3, text.length() > 1000 ? text.substring(0, 1000) : text);
+            rows.setUuid(statement, 4, messageId);
+            if (statement.executeUpdate() == 0) {
+                return false;
+            }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql.isParked())) {
+            rows.setUuid(statement, 1, messageId);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next();
+            }
+        }
+    }
+
+    /** Up to {@code limit} parked messages, longest parked first. */
+    public List<ParkedMessage> parked(Connection connection, int limit) throws SQLException {
+        List<ParkedMessage> parked = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql.parked())) {
+            statement.setInt(1, limit);
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    parked.add(new ParkedMessage(rows.read(result), result.getInt("refusals"),
+                            String.valueOf(result.getString("refusal_reason")),
+                            Micros.toInstant(result.getLong("parked_at"))));
+                }
+            }
+        }
+        return parked;
     }
 }
