@@ -48,7 +48,7 @@ public final class OutboxSweeperBuilder {
     public OutboxSweeperBuilder confirmTimeout(Duration value) { confirmTimeout = positiveDuration(value, "confirmTimeout"); return this; }
     /**
      * How long dispatched messages are kept (for {@code repost}) before the sweeper deletes them, at most once a
-     * minute. Default {@link #DEFAULT_RETENTION}, 7 days: an outbox does not grow without bound unless asked to.
+     * minute. Default {@link OutboxSweeper#DEFAULT_RETENTION}, 7 days: an outbox does not grow without bound unless asked to.
      */
     public OutboxSweeperBuilder retention(Duration value) { retention = positiveDuration(value, "retention"); return this; }
     /** Never deletes dispatched messages (then call {@link Outbox#deleteDispatchedBefore} yourself). */

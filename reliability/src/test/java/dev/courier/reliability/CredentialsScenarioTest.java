@@ -60,7 +60,8 @@ class CredentialsScenarioTest {
             try (Connection c = DriverManager.getConnection(Services.POSTGRES_URL); Statement s = c.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS " + table);
             }
-            Services.deleteQueuesAndExchanges(prefix, prefix + "_x", prefix + "_x.delay");
+            Services.deleteQueuesAndExchanges(prefix, prefix + "_x", prefix + "_x.delay", prefix + "_x.delayed",
+                    prefix + "_x.unroutable");
         }
         List<String> leaks = output.lines().filter(line -> line.contains(CANARY)).collect(Collectors.toList());
         List<String> cases = output.lines().filter(line -> line.startsWith("CASE ")).collect(Collectors.toList());

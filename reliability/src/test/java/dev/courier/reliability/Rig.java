@@ -163,6 +163,7 @@ final class Rig implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cleanup of " + prefix, e);
         }
-        Services.deleteQueuesAndExchanges(prefix, exchange, exchange + ".delay");
+        Services.deleteQueuesAndExchanges(prefix, exchange, exchange + ".delay", exchange + ".delayed",
+                exchange + ".unroutable");
     }
 }

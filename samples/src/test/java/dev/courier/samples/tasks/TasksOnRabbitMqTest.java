@@ -53,6 +53,9 @@ class TasksOnRabbitMqTest {
             }
             amqp.exchangeDelete(exchange);
             amqp.exchangeDelete(exchange + ".delay");
+            amqp.exchangeDelete(exchange + ".delayed");
+            amqp.exchangeDelete(exchange + ".unroutable");
+            amqp.queueDelete(exchange + ".unroutable");
         }
         try (java.sql.Connection db = DriverManager.getConnection(TestServices.POSTGRES_URL);
                 Statement sql = db.createStatement()) {

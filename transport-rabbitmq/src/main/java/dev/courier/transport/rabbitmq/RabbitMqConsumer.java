@@ -181,9 +181,11 @@ public final class RabbitMqConsumer implements MessageConsumer {
 
     private Message toMessage(Delivery delivery) {
         Map<String, Object> headers = delivery.properties.getHeaders();
-        // A requeued copy comes back from the retry queue through the default exchange; anything published to the
-        // topic's exchange is a new message, whatever x-death header its producer wrote.
-        int count = delivery.envelope.getExchange().isEmpty() ? WireFormat.handledCount(headers, retryPrefix) : 0;
+        // A requeued copy comes back from the retry queue through the delayed exchange, with this queue's retry key;
+        // anything published to the topic's exchange is a new message, whatever x-death header its producer wrote.
+        boolean requeued = delivery.envelope.getExchange().equals(topology.delayedExchange())
+                && delivery.envelope.getRoutingKey().equals(Topology.retryKey(queue));
+        int count = requeued ? WireFormat.handledCount(headers, retryPrefix) : 0;
         Message message = WireFormat.toMessage(delivery.properties, delivery.body, delivery.envelope.getRoutingKey(),
                 spec.topic(), count, config.maxBodySize());
         return message.withReceipt(new Receipt(this, delivery.envelope.getDeliveryTag(), delivery.generation,

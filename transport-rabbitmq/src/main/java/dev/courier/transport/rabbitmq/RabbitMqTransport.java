@@ -97,6 +97,20 @@ public final class RabbitMqTransport implements Transport {
         topology.declareChannel(publishing, channel.topic(), queue, config.queueType(queue));
     }
 
+    /**
+     * How many messages wait in the unroutable queue ({@code <exchange>.unroutable}): delayed posts and requeues whose
+     * wait ended when no queue was there to take them. They are kept there, never dropped; move them back with
+     * a shovel or the management UI once their queue exists.
+     */
+    public long unroutableCount() {
+        try (com.rabbitmq.client.Channel channel = publishing.createChannel()) {
+            return channel.messageCount(topology.unroutableQueue());
+        } catch (IOException | java.util.concurrent.TimeoutException e) {
+            throw new ChannelFailureException("Cannot count the unroutable queue '" + topology.unroutableQueue()
+                    + "' on " + config.address() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The name of a channel's dead-letter queue. */
     public static String deadLetterQueue(String channel) {
         return Topology.deadLetterQueue(channel);

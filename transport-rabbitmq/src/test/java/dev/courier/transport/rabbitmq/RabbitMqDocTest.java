@@ -47,7 +47,8 @@ class RabbitMqDocTest {
             }
             // --- end of snippet ---
         } finally {
-            TestBroker.deleteAll(exchange, List.of(exchange, exchange + ".delay"));
+            TestBroker.deleteAll(exchange, List.of(exchange, exchange + ".delay", exchange + ".delayed",
+                    exchange + ".unroutable"));
         }
         assertThat(received).isEqualTo(message);
     }

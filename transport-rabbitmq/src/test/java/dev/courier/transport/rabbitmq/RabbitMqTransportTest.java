@@ -329,6 +329,35 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
     }
 
     @Test
+    void aDelayedPostToATopicNoQueueIsBoundToIsKeptInTheUnroutableQueueNotDropped() {
+        String nowhere = fixture.uniqueTopic("nowhere");
+        Message late = message(nowhere);
+        late = late.withHeader(late.header().withDelay(Duration.ofMillis(300)));
+
+        confirm(fixture.producer().send(late));                 // taken by the wait queue: confirmed
+
+        Await.until(WAIT, () -> "the expired post in the unroutable queue, which holds "
+                + fixture.transport().unroutableCount(), () -> fixture.transport().unroutableCount() == 1);
+    }
+
+    @Test
+    void aRequeueWhoseWorkQueueWasDeletedMeanwhileIsKeptInTheUnroutableQueue() throws Exception {
+        String topic = fixture.uniqueTopic("gone");
+        ChannelSpec subscription = fixture.subscription(topic);
+        RabbitMqConsumer consumer = fixture.consumer(subscription);
+        confirm(fixture.producer().send(message(topic)));
+        Message received = receive(consumer);
+        consumer.requeue(received, Duration.ofMillis(500));
+        consumer.close();
+        try (Connection raw = TestBroker.rawConnection(); Channel channel = raw.createChannel()) {
+            channel.queueDelete(subscription.channel());
+        }
+
+        Await.until(WAIT, () -> "the requeued message in the unroutable queue, which holds "
+                + fixture.transport().unroutableCount(), () -> fixture.transport().unroutableCount() == 1);
+    }
+
+    @Test
     void messageWithoutAValidIdOrWithABrokenHeaderComesBackAsUnacceptable() throws Exception {
         String topic = fixture.uniqueTopic("garbage");
         ChannelSpec subscription = fixture.subscription(topic);

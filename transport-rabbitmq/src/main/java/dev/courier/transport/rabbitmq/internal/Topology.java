@@ -41,6 +41,16 @@ public final class Topology {
         return mode == TopologyMode.VALIDATE ? "check " + what : what;
     }
     public String delayExchange() { return exchange + ".delay"; }
+    /**
+     * Where delayed posts and requeued messages come back to when their wait ends: a direct exchange bound to every
+     * channel's work queue (by topic, and by {@link #retryKey} for its own requeues), whose alternate exchange takes
+     * whatever it cannot route to {@link #unroutableQueue()}, so that a message whose queue is gone is kept there and
+     * counted, never dropped.
+     */
+    public String delayedExchange() { return exchange + ".delayed"; }
+    public String unroutableQueue() { return exchange + ".unroutable"; }
+    /** The routing key on {@link #delayedExchange()} that leads back to one channel's work queue. */
+    public static String retryKey(String queue) { return "courier-retry:" + queue; }
     public String postDelayQueue(long millis) { return exchange + ".delay." + millis; }
     public static String retryQueuePrefix(String queue) { return queue + ".retry."; }
     public static String retryQueue(String queue, long millis) { return retryQueuePrefix(queue) + millis; }
@@ -61,6 +71,13 @@ public final class Topology {
         });
         run(connection, "exchange '" + delayExchange() + "'",
                 channel -> channel.exchangeDeclare(delayExchange(), BuiltinExchangeType.HEADERS, true));
+        run(connection, "exchange '" + delayedExchange() + "' and queue '" + unroutableQueue() + "'", channel -> {
+            channel.exchangeDeclare(unroutableQueue(), BuiltinExchangeType.FANOUT, true);
+            channel.queueDeclare(unroutableQueue(), true, false, false, Map.of("x-queue-type", "classic"));
+            channel.queueBind(unroutableQueue(), unroutableQueue(), "");
+            channel.exchangeDeclare(delayedExchange(), BuiltinExchangeType.DIRECT, true, false,
+                    Map.of("alternate-exchange", unroutableQueue()));
+        });
         declared(connection).add(key);
     }
 
@@ -109,6 +126,8 @@ public final class Topology {
                     channel.queueDeclare(queue, true, false, false, Map.of("x-queue-type", type.argument(),
                             "x-dead-letter-exchange", "", "x-dead-letter-routing-key", deadLetters));
                     channel.queueBind(queue, exchange, topic);
+                    channel.queueBind(queue, delayedExchange(), topic);
+                    channel.queueBind(queue, delayedExchange(), retryKey(queue));
                 }
             }
         });
@@ -124,7 +143,10 @@ public final class Topology {
         declared(connection).removeIf(key -> key.startsWith("channel:" + queue + ":"));
     }
 
-    /** A queue that holds delayed posts for {@code millis}, then dead-letters them into the main exchange. */
+    /**
+     * A queue that holds delayed posts for {@code millis}, then dead-letters them into {@link #delayedExchange()},
+     * which routes them by topic like the main exchange, or keeps them in {@link #unroutableQueue()}.
+     */
     public void declarePostDelay(Connection connection, long millis) {
         declareExchanges(connection);
         String queue = postDelayQueue(millis);
@@ -134,13 +156,16 @@ public final class Topology {
         }
         run(connection, "queue '" + queue + "'", channel -> {
             channel.queueDeclare(queue, true, false, false, Map.of("x-queue-type", "classic",
-                    "x-message-ttl", millis, "x-dead-letter-exchange", exchange));
+                    "x-message-ttl", millis, "x-dead-letter-exchange", delayedExchange()));
             channel.queueBind(queue, delayExchange(), "", Map.of("x-match", "all", DELAY_HEADER, millis));
         });
         declared(connection).add(key);
     }
 
-    /** A queue that holds requeued messages of one channel for {@code millis}, then puts them back in it. */
+    /**
+     * A queue that holds requeued messages of one channel for {@code millis}, then puts them back in it through
+     * {@link #delayedExchange()} (or, if the work queue is gone, in {@link #unroutableQueue()}).
+     */
     public void declareRetry(Connection connection, String workQueue, long millis) {
         String queue = retryQueue(workQueue, millis);
         String key = queue;
@@ -148,8 +173,8 @@ public final class Topology {
             return;
         }
         run(connection, "queue '" + queue + "'", channel -> channel.queueDeclare(queue, true, false, false,
-                Map.of("x-queue-type", "classic", "x-message-ttl", millis, "x-dead-letter-exchange", "",
-                        "x-dead-letter-routing-key", workQueue)));
+                Map.of("x-queue-type", "classic", "x-message-ttl", millis, "x-dead-letter-exchange",
+                        delayedExchange(), "x-dead-letter-routing-key", retryKey(workQueue))));
         declared(connection).add(key);
     }
 
