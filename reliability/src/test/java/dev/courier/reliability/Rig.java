@@ -46,6 +46,11 @@ final class Rig implements AutoCloseable {
     private OutboxSweeper sweeper;
 
     Rig() {
+        this(Services.RABBITMQ_URI, Duration.ofSeconds(60));
+    }
+
+    /** A rig whose posting side (processor and sweeper) reaches RabbitMQ at {@code uri}, for example a proxy. */
+    Rig(String uri, Duration heartbeat) {
         Services.require();
         handled.create();
         HikariConfig config = new HikariConfig();
@@ -55,8 +60,8 @@ final class Rig implements AutoCloseable {
         config.setInitializationFailTimeout(-1);
         pool = new HikariDataSource(config);
         outbox = JdbcOutbox.builder(pool).table(outboxTable).createTables(true).build();
-        transport = RabbitMqTransport.connect(RabbitMqConfig.builder().uri(Services.RABBITMQ_URI).exchange(exchange)
-                .connectionName(prefix + "-poster").recoveryInterval(Duration.ofSeconds(1))
+        transport = RabbitMqTransport.connect(RabbitMqConfig.builder().uri(uri).exchange(exchange)
+                .connectionName(prefix + "-poster").recoveryInterval(Duration.ofSeconds(1)).heartbeat(heartbeat)
                 .confirmTimeout(Duration.ofSeconds(10)).build());
         transport.declareChannel(ChannelSpec.of(topic));
         producer = transport.producer();
