@@ -2,6 +2,7 @@ package dev.courier.internal;
 
 import dev.courier.Command;
 import dev.courier.Event;
+import dev.courier.MdcKeys;
 import dev.courier.MessageRecoverer;
 import dev.courier.RejectMessageException;
 import dev.courier.Request;
@@ -16,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One performer of one channel: receives a message, maps it, runs its handler through {@link LocalHandling}, and
@@ -128,7 +130,26 @@ final class MessagePump implements Runnable {
         }
     }
 
+    /**
+     * Handles and settles one message with its ids in SLF4J's MDC ({@link MdcKeys}), so that every log line written
+     * meanwhile, the handler's own included, says which message it is about; the keys are removed afterwards.
+     */
     private void process(Message message) {
+        MDC.put(MdcKeys.MESSAGE_ID, message.id().toString());
+        MDC.put(MdcKeys.CHANNEL, subscription.channel());
+        if (message.header().correlationId() != null) {
+            MDC.put(MdcKeys.CORRELATION_ID, message.header().correlationId().toString());
+        }
+        try {
+            decideAndSettle(message);
+        } finally {
+            MDC.remove(MdcKeys.MESSAGE_ID);
+            MDC.remove(MdcKeys.CHANNEL);
+            MDC.remove(MdcKeys.CORRELATION_ID);
+        }
+    }
+
+    private void decideAndSettle(Message message) {
         Settlement.Decision decision = Settlement.admit(message, subscription);
         if (decision == null) {
             Request request = null;
