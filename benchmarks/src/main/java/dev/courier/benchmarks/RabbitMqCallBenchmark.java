@@ -72,7 +72,7 @@ public final class RabbitMqCallBenchmark {
             try (CommandProcessor client = CommandProcessor.builder()
                     .mappers(new MessageMappers().json(Ask.class, topic).reply(Answer.class))
                     .producers(Producers.of(producer)).replyChannel(transport)
-                    .replyAddress(prefix + ".replies").build()) {
+                    .replyAddress(Reply.ADDRESS_PREFIX + prefix).build()) {
                 courierRound(client, calls / 4);
                 rawRpc.round(calls / 4);
                 for (int r = 0; r < rounds; r++) {
@@ -96,8 +96,8 @@ public final class RabbitMqCallBenchmark {
                 try (Channel channel = rawRpc.connection.createChannel()) {
                     channel.queueDelete(topic);
                     channel.queueDelete(topic + ".dead-letters");
-                    channel.queueDelete(prefix + ".replies");
-                    channel.queueDelete(prefix + ".replies.dead-letters");
+                    channel.queueDelete(Reply.ADDRESS_PREFIX + prefix);
+                    channel.queueDelete(Reply.ADDRESS_PREFIX + prefix + ".dead-letters");
                     channel.exchangeDelete(prefix);
                 } catch (IOException | RuntimeException e) {
                     System.err.println("cleanup: " + e);
