@@ -55,7 +55,17 @@ public final class ConsumerNode {
         HikariDataSource dataSource = new HikariDataSource(pool);
         String table = opts.get("handled");
         long handleMillis = Long.parseLong(opts.getOrDefault("handleMs", "0"));
+        String startedTable = opts.getOrDefault("started", "");
+        int holdOn = Integer.parseInt(opts.getOrDefault("holdOn", "-1"));
         RequestHandler<Work> recording = work -> {
+            if (!startedTable.isEmpty()) {
+                HandlingLog.record(dataSource, startedTable, work); // committed before the work begins
+            }
+            if (work.n() == holdOn) {
+                while (true) {
+                    LockSupport.park(); // mid-handling until the test kills this process
+                }
+            }
             if (handleMillis > 0) {
                 LockSupport.parkNanos(handleMillis * 1_000_000); // the handler's "work"
             }

@@ -75,6 +75,19 @@ final class HandlingLog {
         return counts;
     }
 
+    /** The id of a message with sequence number {@code n} that has a row, or null (also while PostgreSQL is down). */
+    UUID idOf(int n) {
+        try (Connection c = DriverManager.getConnection(Services.POSTGRES_URL);
+                PreparedStatement s = c.prepareStatement("SELECT message_id FROM " + table + " WHERE n = ? LIMIT 1")) {
+            s.setInt(1, n);
+            try (ResultSet rows = s.executeQuery()) {
+                return rows.next() ? rows.getObject(1, UUID.class) : null;
+            }
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
     /** Distinct messages handled, or -1 while the database does not answer. */
     long distinct() {
         try (Connection c = DriverManager.getConnection(Services.POSTGRES_URL); Statement s = c.createStatement();

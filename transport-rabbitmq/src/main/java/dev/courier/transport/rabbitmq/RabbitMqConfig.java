@@ -21,6 +21,12 @@ import javax.net.ssl.SSLContext;
 public final class RabbitMqConfig {
     /** Default largest body: 16 MiB. */
     public static final int DEFAULT_MAX_BODY_SIZE = 16 * 1024 * 1024;
+    /** Default inbound limit: 128 MiB, RabbitMQ 3.x's default {@code max_message_size}. */
+    public static final int DEFAULT_MAX_INBOUND_BODY_SIZE = 128 * 1024 * 1024;
+    /** The client's ceiling for its inbound limit, and RabbitMQ's for {@code max_message_size}: 512 MiB. */
+    public static final int MAX_INBOUND_BODY_SIZE = 512 * 1024 * 1024;
+    /** Default number of deliveries a message may have without being settled before it is dead-lettered. */
+    public static final int DEFAULT_DELIVERY_LIMIT = 5;
 
     private final AmqpAddress address;
     private final SSLContext sslContext;
@@ -29,6 +35,8 @@ public final class RabbitMqConfig {
     private final QueueType defaultQueueType;
     private final Map<String, QueueType> queueTypes;
     private final int maxBodySize;
+    private final int maxInboundBodySize;
+    private final int deliveryLimit;
     private final int confirmWindow;
     private final int publishChannels;
     private final Duration confirmTimeout;
@@ -45,6 +53,12 @@ public final class RabbitMqConfig {
         this.defaultQueueType = b.defaultQueueType;
         this.queueTypes = Map.copyOf(b.queueTypes);
         this.maxBodySize = b.maxBodySize;
+        this.maxInboundBodySize = b.maxInboundBodySize;
+        this.deliveryLimit = b.deliveryLimit;
+        if (maxInboundBodySize < maxBodySize) {
+            throw new IllegalArgumentException("maxInboundBodySize (" + maxInboundBodySize + ") must not be below "
+                    + "maxBodySize (" + maxBodySize + "): a body Courier may send must be one it can receive");
+        }
         this.confirmWindow = b.confirmWindow;
         this.publishChannels = b.publishChannels;
         this.confirmTimeout = b.confirmTimeout;
@@ -74,6 +88,8 @@ public final class RabbitMqConfig {
     public String exchange() { return exchange; }
     public TopologyMode topologyMode() { return topologyMode; }
     public int maxBodySize() { return maxBodySize; }
+    public int maxInboundBodySize() { return maxInboundBodySize; }
+    public int deliveryLimit() { return deliveryLimit; }
     public int confirmWindow() { return confirmWindow; }
     public int publishChannels() { return publishChannels; }
     public Duration confirmTimeout() { return confirmTimeout; }
@@ -91,7 +107,8 @@ public final class RabbitMqConfig {
     public String toString() {
         return "RabbitMqConfig[address=" + address + ", exchange=" + exchange + ", topology=" + topologyMode
                 + ", queueType=" + defaultQueueType + (queueTypes.isEmpty() ? "" : " " + queueTypes)
-                + ", maxBodySize=" + maxBodySize + ", confirmWindow=" + confirmWindow + ", publishChannels=" + publishChannels
+                + ", maxBodySize=" + maxBodySize + ", maxInboundBodySize=" + maxInboundBodySize
+                + ", deliveryLimit=" + deliveryLimit + ", confirmWindow=" + confirmWindow + ", publishChannels=" + publishChannels
                 + ", confirmTimeout="
                 + confirmTimeout + ", recoveryInterval=" + recoveryInterval + "]";
     }
@@ -105,6 +122,8 @@ public final class RabbitMqConfig {
         private QueueType defaultQueueType = QueueType.CLASSIC;
         private final Map<String, QueueType> queueTypes = new HashMap<>();
         private int maxBodySize = DEFAULT_MAX_BODY_SIZE;
+        private int maxInboundBodySize = DEFAULT_MAX_INBOUND_BODY_SIZE;
+        private int deliveryLimit = DEFAULT_DELIVERY_LIMIT;
         private int confirmWindow = 1000;
         private int publishChannels = 8;
         private Duration confirmTimeout = Duration.ofSeconds(30);
@@ -158,12 +177,43 @@ public final class RabbitMqConfig {
             return this;
         }
 
-        /** Largest body in bytes, for publishing and (as the client's inbound limit) for receiving. */
+        /**
+         * Largest body in bytes Courier publishes, and handles: a longer one received is dead-lettered at once by
+         * the broker (rejected, never buffered), so a consumer holds at most prefetch x this many body bytes.
+         */
         public Builder maxBodySize(int bytes) {
             if (bytes < 1) {
                 throw new IllegalArgumentException("maxBodySize must be positive but was " + bytes);
             }
             this.maxBodySize = bytes;
+            return this;
+        }
+
+        /**
+         * The client's inbound limit (default 128 MiB; at least {@code maxBodySize}, at most 512 MiB). A body over
+         * it cannot be read or skipped: it breaks the consuming connection on every delivery. Keep it at or above
+         * the broker's {@code max_message_size}, which refuses longer messages at publishing.
+         */
+        public Builder maxInboundBodySize(int bytes) {
+            if (bytes < 1 || bytes > MAX_INBOUND_BODY_SIZE) {
+                throw new IllegalArgumentException("maxInboundBodySize must be between 1 and " + MAX_INBOUND_BODY_SIZE
+                        + " but was " + bytes);
+            }
+            this.maxInboundBodySize = bytes;
+            return this;
+        }
+
+        /**
+         * How many times a message may be delivered without being settled (its consumer crashed, lost its
+         * connection or overran the broker's consumer timeout) before it is dead-lettered; default 5. Counted from
+         * the redelivered flag (classic queues, in a {@code courier-deliveries} header) or {@code x-delivery-count}
+         * (quorum queues, which also get it as {@code x-delivery-limit}).
+         */
+        public Builder deliveryLimit(int deliveries) {
+            if (deliveries < 1 || deliveries > 1000) {
+                throw new IllegalArgumentException("deliveryLimit must be between 1 and 1000 but was " + deliveries);
+            }
+            this.deliveryLimit = deliveries;
             return this;
         }
 

@@ -57,8 +57,10 @@ public final class RabbitMqConsumer implements MessageConsumer {
     private final MessageListener listener;
     private final AtomicLong generation = new AtomicLong();
     private final Settler settler;
+    private final DeliveryLimit deliveries;
     private volatile String broken;
     private volatile boolean closed;
+    private volatile boolean narrowed;
 
     private record Delivery(long generation, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {}
 
@@ -84,6 +86,7 @@ public final class RabbitMqConsumer implements MessageConsumer {
         }
         blocked = connections::blocked;
         settler = new Settler(connection, copies, channel, topology, queue, config.confirmTimeout(), generation);
+        deliveries = new DeliveryLimit(settler, config.queueType(queue), config.deliveryLimit(), spec.topic());
     }
 
     /** Declares the channel, opens an AMQP channel and starts consuming; {@code listener} may be null. */
@@ -112,6 +115,10 @@ public final class RabbitMqConsumer implements MessageConsumer {
 
         @Override
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+            if (body.length > config.maxBodySize()) {
+                rejectTooLarge(envelope, properties, body.length);
+                return; // never buffered: prefetch x maxBodySize bounds what a consumer holds
+            }
             Delivery delivery = new Delivery(generation.get(), envelope, properties, body);
             if (listener == null || !offer(delivery)) {
                 buffer.add(delivery);
@@ -124,6 +131,21 @@ public final class RabbitMqConsumer implements MessageConsumer {
             // declare the queue again rather than trust that this connection declared it once.
             topology.forgetChannel(connection, queue);
             broken = "the broker cancelled the consumer (queue '" + queue + "' deleted?); it is declared again";
+        }
+    }
+
+    /**
+     * Hands a body over {@link RabbitMqConfig#maxBodySize()} back to the broker at once, which dead-letters it into
+     * the channel's dead-letter queue ({@code x-death} reason {@code rejected}): a copy with Courier's reason headers
+     * would keep it in memory while later deliveries arrive, and a few of them exhaust a heap.
+     */
+    private void rejectTooLarge(Envelope envelope, AMQP.BasicProperties properties, int length) {
+        LOG.warn("Dead-lettering message {} on queue '{}' unread: its body of {} bytes is over maxBodySize ({})",
+                WireFormat.echo(properties.getMessageId()), queue, length, config.maxBodySize());
+        try {
+            channel.basicReject(envelope.getDeliveryTag(), false);
+        } catch (IOException | RuntimeException e) {
+            broken = "cannot reject a message over maxBodySize: " + e.getMessage();
         }
     }
 
@@ -150,6 +172,9 @@ public final class RabbitMqConsumer implements MessageConsumer {
     private void channelClosed(ShutdownSignalException cause) {
         generation.incrementAndGet();
         buffer.clear();
+        if (Connections.tooLarge(cause)) {
+            narrow();
+        }
         if (!cause.isHardError() && !cause.isInitiatedByApplication()) {
             broken = "the broker closed the channel: " + cause.getMessage();
         }
@@ -175,7 +200,11 @@ public final class RabbitMqConsumer implements MessageConsumer {
             if (delivery.generation != generation.get()) {
                 continue; // from before a reconnect: the broker redelivers it
             }
-            return toMessage(delivery);
+            Message message = toMessage(delivery);
+            if (delivery.envelope.isRedeliver() && !deliveries.admit(message, (Receipt) message.receipt())) {
+                continue; // dead-lettered, or copied with its count to the end of the queue
+            }
+            return message;
         }
     }
 
@@ -202,9 +231,32 @@ public final class RabbitMqConsumer implements MessageConsumer {
         }
     }
 
+    /**
+     * After a body over the inbound limit broke the connection, every message in flight behind it came back as
+     * well, and a quorum queue counted a delivery for each. Until the next acknowledgement the channel takes one
+     * message at a time (the client re-applies the prefetch when it recovers the channel), so only the message at
+     * fault keeps being counted towards {@code x-delivery-limit}.
+     */
+    private void narrow() {
+        narrowed = true;
+        try {
+            channel.basicQos(1);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Prefetch of queue '{}' recorded as 1 for the recovery: {}", queue, e.toString());
+        }
+    }
+
     @Override
     public void acknowledge(Message message) {
         settler.acknowledge(message, receipt(message));
+        if (narrowed) {
+            narrowed = false;
+            try {
+                channel.basicQos(spec.prefetch());
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("Cannot restore the prefetch of queue '{}': {}", queue, e.toString());
+            }
+        }
     }
 
     @Override

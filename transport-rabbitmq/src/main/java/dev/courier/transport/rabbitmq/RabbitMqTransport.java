@@ -36,7 +36,7 @@ public final class RabbitMqTransport implements Transport {
 
     private RabbitMqTransport(RabbitMqConfig config) {
         this.config = config;
-        this.topology = new Topology(config.exchange(), config.topologyMode());
+        this.topology = new Topology(config.exchange(), config.topologyMode(), config.deliveryLimit());
         this.publishing = Connections.open(config, "publish");
         try {
             this.consuming = Connections.open(config, "consume");

@@ -88,6 +88,25 @@ final class Settler {
         }
     }
 
+    /**
+     * Puts a copy of a redelivered message at the end of its own queue with its count of unsettled deliveries in
+     * {@link WireFormat#DELIVERIES}, then acks the original: a classic queue keeps no such count itself.
+     */
+    void recount(Message message, Receipt receipt, int deliveries) {
+        settling.lock();
+        try {
+            if (stale(receipt, message, "recount")) {
+                return;
+            }
+            Map<String, Object> headers = copyHeaders(receipt.properties());
+            headers.put(WireFormat.DELIVERIES, deliveries);
+            headers.putIfAbsent(WireFormat.TOPIC, message.topic());
+            republish(queue, headers, message, receipt, "count the redelivery of");
+        } finally {
+            settling.unlock();
+        }
+    }
+
     void reject(Message message, Receipt receipt, DeadLetterReason reason) {
         settling.lock();
         try {

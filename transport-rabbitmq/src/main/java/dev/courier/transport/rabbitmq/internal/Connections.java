@@ -2,6 +2,7 @@ package dev.courier.transport.rabbitmq.internal;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.ShutdownSignalException;
 import dev.courier.ChannelFailureException;
 import dev.courier.transport.rabbitmq.AmqpAddress;
 import dev.courier.transport.rabbitmq.RabbitMqConfig;
@@ -17,14 +18,6 @@ import javax.net.ssl.SSLContext;
 public final class Connections {
     private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
 
-    /**
-     * The client's inbound body limit: RabbitMQ's own ceiling for {@code max_message_size} (512 MiB), so that no
-     * message the broker accepted can break the consuming connection. A lower client limit is a connection error
-     * on delivery; the broker redelivers the message on the next connection, which breaks again, forever. Bodies
-     * over {@link RabbitMqConfig#maxBodySize()} are instead received as unacceptable and dead-lettered.
-     */
-    public static final int BROKER_MAX_BODY_SIZE = 512 * 1024 * 1024;
-
     private Connections() {}
 
     /**
@@ -35,6 +28,7 @@ public final class Connections {
         public Pair {
             watch(consuming, blockedBy);
             watch(publishing, blockedBy);
+            consuming.addShutdownListener(Connections::explainTooLarge);
         }
 
         /** Why the broker blocks a connection of this transport just now, or null. */
@@ -52,6 +46,28 @@ public final class Connections {
                 LOG.info("RabbitMQ unblocked connection '{}'", name);
             });
         }
+    }
+
+    /**
+     * The client cannot skip a delivery whose body is over its inbound limit: it fails the whole connection, and
+     * the broker redelivers the message to the next one. Say so, and what to change, rather than only that the
+     * connection was lost.
+     */
+    private static void explainTooLarge(ShutdownSignalException cause) {
+        if (tooLarge(cause)) {
+            Throwable reason = cause.getCause();
+            LOG.error("A delivery's body is over the client's inbound limit, so the consuming connection failed and "
+                    + "the broker redelivers the message to the next one (a quorum queue dead-letters it after its "
+                    + "x-delivery-limit; a classic queue does not). Raise RabbitMqConfig.maxInboundBodySize to at "
+                    + "least the broker's max_message_size, or lower that: {}", reason.getMessage());
+        }
+    }
+
+    /** Whether a connection (or channel) went down because a delivery's body was over the client's inbound limit. */
+    public static boolean tooLarge(ShutdownSignalException cause) {
+        Throwable reason = cause.getCause();
+        return reason instanceof IllegalStateException && String.valueOf(reason.getMessage()).startsWith(
+                "Message body is too large");
     }
 
     public static ConnectionFactory factory(RabbitMqConfig config) {
@@ -72,7 +88,9 @@ public final class Connections {
         factory.setNetworkRecoveryInterval(config.recoveryInterval().toMillis());
         factory.setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, config.connectionTimeout().toMillis()));
         factory.setRequestedHeartbeat((int) Math.max(1, config.heartbeat().toSeconds()));
-        factory.setMaxInboundMessageBodySize(Math.max(config.maxBodySize(), BROKER_MAX_BODY_SIZE));
+        // Bodies over maxBodySize but within this are received and rejected at once (the broker dead-letters them);
+        // a body over this breaks the connection on every delivery, so it should match the broker's max_message_size.
+        factory.setMaxInboundMessageBodySize(config.maxInboundBodySize() + 1); // the client refuses size >= limit
         return factory;
     }
 

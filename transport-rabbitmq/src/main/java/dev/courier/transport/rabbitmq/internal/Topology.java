@@ -8,6 +8,7 @@ import dev.courier.transport.rabbitmq.TopologyException;
 import dev.courier.transport.rabbitmq.TopologyMode;
 import dev.courier.Reply;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,9 +26,17 @@ public final class Topology {
     private final Map<Connection, Set<String>> declared = new ConcurrentHashMap<>();
     private final Map<Connection, Channel> keepers = new ConcurrentHashMap<>();
 
+    private final int deliveryLimit;
+
     public Topology(String exchange, TopologyMode mode) {
+        this(exchange, mode, 0);
+    }
+
+    /** {@code deliveryLimit} (0 for none) becomes each quorum work queue's {@code x-delivery-limit}. */
+    public Topology(String exchange, TopologyMode mode, int deliveryLimit) {
         this.exchange = exchange;
         this.mode = mode;
+        this.deliveryLimit = deliveryLimit;
     }
 
     public String exchange() { return exchange; }
@@ -123,8 +132,13 @@ public final class Topology {
                             "x-expires", REPLY_QUEUE_EXPIRY_MS,
                             "x-dead-letter-exchange", "", "x-dead-letter-routing-key", deadLetters));
                 } else {
-                    channel.queueDeclare(queue, true, false, false, Map.of("x-queue-type", type.argument(),
+                    Map<String, Object> arguments = new HashMap<>(Map.of("x-queue-type", type.argument(),
                             "x-dead-letter-exchange", "", "x-dead-letter-routing-key", deadLetters));
+                    if (type == QueueType.QUORUM && deliveryLimit > 0) {
+                        // The broker's own bound, for a message no consumer can even read (over the inbound limit).
+                        arguments.put("x-delivery-limit", deliveryLimit);
+                    }
+                    channel.queueDeclare(queue, true, false, false, arguments);
                     channel.queueBind(queue, exchange, topic);
                     channel.queueBind(queue, delayedExchange(), topic);
                     channel.queueBind(queue, delayedExchange(), retryKey(queue));

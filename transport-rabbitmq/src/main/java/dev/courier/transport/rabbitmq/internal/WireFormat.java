@@ -30,6 +30,10 @@ public final class WireFormat {
     public static final String PARTITION_KEY = "courier-partition-key";
     public static final String DELAY = "courier-delay-ms";
     public static final String HANDLED_COUNT = "courier-handled-count";
+    /** Deliveries of a message on a classic queue that ended without settlement (see RabbitMqConfig.deliveryLimit). */
+    public static final String DELIVERIES = "courier-deliveries";
+    /** The broker's count of earlier deliveries of a quorum queue's message. */
+    public static final String X_DELIVERY_COUNT = "x-delivery-count";
     public static final String UNACCEPTABLE_REASON = MessageHeader.UNACCEPTABLE_REASON;
     public static final String ORIGINAL_MESSAGE_ID = "courier-original-message-id";
     public static final String X_DEATH = "x-death";
@@ -39,7 +43,7 @@ public final class WireFormat {
      * is not sent, and one that arrives is not taken into the bag.
      */
     private static final Set<String> RESERVED = Set.of(TOPIC, TIMESTAMP, PARTITION_KEY, DELAY, HANDLED_COUNT,
-            UNACCEPTABLE_REASON);
+            DELIVERIES, UNACCEPTABLE_REASON);
     private static final int PERSISTENT = 2;
     private static final int TRANSIENT = 1;
     private static final int MAX_ECHO = 200;
@@ -95,8 +99,8 @@ public final class WireFormat {
     }
 
     /**
-     * A received message; a body longer than {@code maxBodySize} makes it unacceptable (it reached us only because
-     * the client's inbound limit is the broker's, see {@link Connections#BROKER_MAX_BODY_SIZE}).
+     * A received message; a body longer than {@code maxBodySize} makes it unacceptable (the consumer rejects such a
+     * delivery before it gets here; a listener or a test may still pass one).
      */
     public static Message toMessage(AMQP.BasicProperties p, byte[] body, String routingKey, String fallbackTopic,
             int handledCount, int maxBodySize) {
@@ -175,6 +179,12 @@ public final class WireFormat {
         return count < 0 || count > Integer.MAX_VALUE ? 0 : (int) count;
     }
 
+    /** A non-negative count from a header ({@link #DELIVERIES}, {@link #X_DELIVERY_COUNT}); 0 when absent or bad. */
+    public static int count(Map<String, Object> headers, String name) {
+        long count = headers == null ? -1 : number(headers.get(name));
+        return count < 0 || count > Integer.MAX_VALUE ? 0 : (int) count;
+    }
+
     static String text(Object value) {
         if (value == null) {
             return null;
@@ -237,8 +247,11 @@ public final class WireFormat {
         throw new IllegalStateException("no topic");
     }
 
-    /** A foreign value made safe to quote: one line, bounded. */
-    private static String echo(String value) {
+    /** A foreign value made safe to quote: one line, bounded; "(none)" for null. */
+    public static String echo(String value) {
+        if (value == null) {
+            return "(none)";
+        }
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < value.length() && out.length() < MAX_ECHO; i++) {
             char c = value.charAt(i);
