@@ -6,6 +6,7 @@ import dev.courier.transport.rabbitmq.internal.Receipt;
 import dev.courier.transport.rabbitmq.internal.WireFormat;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Bounds how often one message may be delivered without being settled: a message whose handling kills its consumer
@@ -17,7 +18,8 @@ import java.util.Map;
  * {@value WireFormat#DELIVERIES} and the original acknowledged (copy first, ack second: a crash in between gives a
  * duplicate, never a loss). Once the count reaches the limit the message is dead-lettered with reason
  * {@value #REASON}. Messages merely in a consumer's buffer when its connection dropped count too: the limit
- * (default 5) leaves room for that.
+ * (default 5) leaves room for that. While the broker blocks publishing (a memory or disk alarm) a classic queue's
+ * redeliveries are handled uncounted: a count needs a copy, and waiting for one would stall consumption.
  */
 final class DeliveryLimit {
     static final String REASON = "delivery-limit";
@@ -26,12 +28,15 @@ final class DeliveryLimit {
     private final QueueType type;
     private final int limit;
     private final String topic;
+    private final Supplier<String> blocked;
 
-    DeliveryLimit(Settler settler, QueueType type, int limit, String topic) {
+    /** {@code blocked} says why the broker blocks publishing just now (a memory or disk alarm), or null. */
+    DeliveryLimit(Settler settler, QueueType type, int limit, String topic, Supplier<String> blocked) {
         this.settler = settler;
         this.type = type;
         this.limit = limit;
         this.topic = topic;
+        this.blocked = blocked;
     }
 
     /**
@@ -51,6 +56,10 @@ final class DeliveryLimit {
         }
         if (type == QueueType.QUORUM) {
             return true; // the broker keeps the count
+        }
+        if (blocked.get() != null) {
+            // The count needs a copy, and a blocked broker takes none: handle it uncounted rather than stall.
+            return true;
         }
         settler.recount(message, receipt, unsettled);
         return false;

@@ -86,7 +86,8 @@ public final class RabbitMqConsumer implements MessageConsumer {
         }
         blocked = connections::blocked;
         settler = new Settler(connection, copies, channel, topology, queue, config.confirmTimeout(), generation);
-        deliveries = new DeliveryLimit(settler, config.queueType(queue), config.deliveryLimit(), spec.topic());
+        deliveries = new DeliveryLimit(settler, config.queueType(queue), config.deliveryLimit(), spec.topic(),
+                connections::blocked);
     }
 
     /** Declares the channel, opens an AMQP channel and starts consuming; {@code listener} may be null. */

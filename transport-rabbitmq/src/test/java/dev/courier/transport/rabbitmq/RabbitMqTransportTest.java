@@ -281,34 +281,6 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
     }
 
     @Test
-    void aForeignBodyOverTheLimitArrivesAsUnacceptableAndTheConnectionKeepsDelivering() throws Exception {
-        RabbitMqTransportFixture small = new RabbitMqTransportFixture(b -> b.maxBodySize(1024));
-        try {
-            String topic = small.uniqueTopic("foreign-big");
-            RabbitMqConsumer consumer = small.consumer(small.subscription(topic));
-            try (Connection connection = TestBroker.rawConnection(); Channel channel = connection.createChannel()) {
-                channel.confirmSelect();
-                channel.basicPublish(small.prefix(), topic, true, new AMQP.BasicProperties.Builder()
-                        .messageId(UUID.randomUUID().toString()).build(), new byte[4096]);
-                channel.waitForConfirmsOrDie(30_000);
-            }
-            Message sent = message(topic);
-            confirm(small.producer().send(sent));
-
-            Message big = receive(consumer);
-            assertThat(big.header().messageType()).isEqualTo(MessageType.UNACCEPTABLE);
-            assertThat(big.header().bag().get("courier-unacceptable-reason"))
-                    .contains("4096 bytes").contains("limit of 1024");
-            consumer.reject(big, new DeadLetterReason("unacceptable", "too big", null, topic, 0, Instant.now()));
-            Message good = receive(consumer);
-            assertThat(good.id()).isEqualTo(sent.id());
-            consumer.acknowledge(good);
-        } finally {
-            small.close();
-        }
-    }
-
-    @Test
     void batchCompletesOnceEveryMessageIsConfirmed() throws Exception {
         String topic = fixture.uniqueTopic("batch");
         RabbitMqConsumer consumer = fixture.consumer(fixture.subscription(topic));
