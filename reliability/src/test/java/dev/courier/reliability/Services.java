@@ -80,6 +80,30 @@ final class Services {
         ctl("stop_app");
     }
 
+    /**
+     * SIGKILLs the broker's Erlang VM (no clean shutdown: what the disk holds is all that survives), then starts the
+     * broker again and waits until a fresh AMQP connection opens. Returns how long it was down.
+     */
+    static Duration killBrokerAndRestart() {
+        String pid = ctl("eval", "list_to_integer(os:getpid()).").trim();
+        long killed = System.nanoTime();
+        try {
+            run("kill", "-9", pid);
+            Await.until(Duration.ofSeconds(30), "the broker's VM " + pid + " to die",
+                    () -> ProcessHandle.of(Long.parseLong(pid)).map(p -> !p.isAlive()).orElse(true));
+        } finally {
+            run("rabbitmq-server", "-detached");
+            Await.until(Duration.ofSeconds(120), "RabbitMQ to accept connections after the kill", () -> {
+                try (Connection connection = rawConnection("courier-reliability-probe")) {
+                    return connection.isOpen();
+                } catch (AssertionError | Exception e) {
+                    return false; // not up yet
+                }
+            });
+        }
+        return Duration.ofNanos(System.nanoTime() - killed);
+    }
+
     /** start_app, then waits until a fresh AMQP connection opens. Safe to call when the broker already runs. */
     static void startBrokerAndWait() {
         ctl("start_app");
