@@ -60,7 +60,6 @@ public final class RabbitMqConsumer implements MessageConsumer {
     private final DeliveryLimit deliveries;
     private volatile String broken;
     private volatile boolean closed;
-    private volatile boolean narrowed;
 
     private record Delivery(long generation, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {}
 
@@ -85,7 +84,8 @@ public final class RabbitMqConsumer implements MessageConsumer {
             throw cannotConsume(e);
         }
         blocked = connections::blocked;
-        settler = new Settler(connection, copies, channel, topology, queue, config.confirmTimeout(), generation);
+        settler = new Settler(connection, copies, channel, topology, queue, config.confirmTimeout(), generation,
+                spec.prefetch());
         deliveries = new DeliveryLimit(settler, config.queueType(queue), config.deliveryLimit(), spec.topic(),
                 connections::blocked);
     }
@@ -117,7 +117,8 @@ public final class RabbitMqConsumer implements MessageConsumer {
         @Override
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
             if (body.length > config.maxBodySize()) {
-                rejectTooLarge(envelope, properties, body.length);
+                String failure = settler.rejectUnread(envelope, properties, body.length, config.maxBodySize());
+                broken = failure == null ? broken : failure;
                 return; // never buffered: prefetch x maxBodySize bounds what a consumer holds
             }
             Delivery delivery = new Delivery(generation.get(), envelope, properties, body);
@@ -132,21 +133,6 @@ public final class RabbitMqConsumer implements MessageConsumer {
             // declare the queue again rather than trust that this connection declared it once.
             topology.forgetChannel(connection, queue);
             broken = "the broker cancelled the consumer (queue '" + queue + "' deleted?); it is declared again";
-        }
-    }
-
-    /**
-     * Hands a body over {@link RabbitMqConfig#maxBodySize()} back to the broker at once, which dead-letters it into
-     * the channel's dead-letter queue ({@code x-death} reason {@code rejected}): a copy with Courier's reason headers
-     * would keep it in memory while later deliveries arrive, and a few of them exhaust a heap.
-     */
-    private void rejectTooLarge(Envelope envelope, AMQP.BasicProperties properties, int length) {
-        LOG.warn("Dead-lettering message {} on queue '{}' unread: its body of {} bytes is over maxBodySize ({})",
-                WireFormat.echo(properties.getMessageId()), queue, length, config.maxBodySize());
-        try {
-            channel.basicReject(envelope.getDeliveryTag(), false);
-        } catch (IOException | RuntimeException e) {
-            broken = "cannot reject a message over maxBodySize: " + e.getMessage();
         }
     }
 
@@ -174,7 +160,7 @@ public final class RabbitMqConsumer implements MessageConsumer {
         generation.incrementAndGet();
         buffer.clear();
         if (Connections.tooLarge(cause)) {
-            narrow();
+            settler.narrow();
         }
         if (!cause.isHardError() && !cause.isInitiatedByApplication()) {
             broken = "the broker closed the channel: " + cause.getMessage();
@@ -232,32 +218,9 @@ public final class RabbitMqConsumer implements MessageConsumer {
         }
     }
 
-    /**
-     * After a body over the inbound limit broke the connection, every message in flight behind it came back as
-     * well, and a quorum queue counted a delivery for each. Until the next acknowledgement the channel takes one
-     * message at a time (the client re-applies the prefetch when it recovers the channel), so only the message at
-     * fault keeps being counted towards {@code x-delivery-limit}.
-     */
-    private void narrow() {
-        narrowed = true;
-        try {
-            channel.basicQos(1);
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("Prefetch of queue '{}' recorded as 1 for the recovery: {}", queue, e.toString());
-        }
-    }
-
     @Override
     public void acknowledge(Message message) {
         settler.acknowledge(message, receipt(message));
-        if (narrowed) {
-            narrowed = false;
-            try {
-                channel.basicQos(spec.prefetch());
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("Cannot restore the prefetch of queue '{}': {}", queue, e.toString());
-            }
-        }
     }
 
     @Override

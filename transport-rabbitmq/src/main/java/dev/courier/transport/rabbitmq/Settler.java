@@ -3,6 +3,7 @@ package dev.courier.transport.rabbitmq;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Envelope;
 import dev.courier.ChannelFailureException;
 import dev.courier.message.Message;
 import dev.courier.spi.DeadLetterReason;
@@ -38,7 +39,9 @@ final class Settler {
     private final String queue;
     private final Duration confirmTimeout;
     private final AtomicLong generation;
+    private final int prefetch;
     private final ReentrantLock settling = new ReentrantLock();
+    private volatile boolean narrowed;
 
     /**
      * Settles on {@code channel}, which consumes {@code queue} on {@code connection}. {@code generation} is the
@@ -46,7 +49,7 @@ final class Settler {
      * return listener.
      */
     Settler(Connection connection, CopyLane copies, Channel channel, Topology topology, String queue,
-            Duration confirmTimeout, AtomicLong generation) {
+            Duration confirmTimeout, AtomicLong generation, int prefetch) {
         this.connection = connection;
         this.copies = copies;
         this.channel = channel;
@@ -54,6 +57,7 @@ final class Settler {
         this.queue = queue;
         this.confirmTimeout = confirmTimeout;
         this.generation = generation;
+        this.prefetch = prefetch;
     }
 
     void acknowledge(Message message, Receipt receipt) {
@@ -67,6 +71,52 @@ final class Settler {
             throw failure("acknowledge", message, e);
         } finally {
             settling.unlock();
+        }
+        widen();
+    }
+
+    /**
+     * Hands a body over {@code maxBodySize} back to the broker at once, which dead-letters it into the channel's
+     * dead-letter queue ({@code x-death} reason {@code rejected}): a copy with Courier's reason headers would keep it
+     * in memory while later deliveries arrive, and a few of them exhaust a heap. Returns why the channel is broken if
+     * the reject failed, else null.
+     */
+    String rejectUnread(Envelope envelope, AMQP.BasicProperties properties, int length, int maxBodySize) {
+        LOG.warn("Dead-lettering message {} on queue '{}' unread: its body of {} bytes is over maxBodySize ({})",
+                WireFormat.echo(properties.getMessageId()), queue, length, maxBodySize);
+        try {
+            // No settling lock: this runs on the client's delivery thread, which a requeue waiting on its confirm
+            // must not hold up; the client serialises the frames of one channel itself.
+            channel.basicReject(envelope.getDeliveryTag(), false);
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return "cannot reject a message over maxBodySize: " + e.getMessage();
+        }
+    }
+
+    /**
+     * After a body over the inbound limit broke the connection, every message in flight behind it came back as
+     * well, and a quorum queue counted a delivery for each. Until the next acknowledgement the channel takes one
+     * message at a time (the client re-applies the prefetch when it recovers the channel), so only the message at
+     * fault keeps being counted towards {@code x-delivery-limit}.
+     */
+    void narrow() {
+        narrowed = true;
+        qos(1);
+    }
+
+    private void widen() {
+        if (narrowed) {
+            narrowed = false;
+            qos(prefetch);
+        }
+    }
+
+    private void qos(int count) {
+        try {
+            channel.basicQos(count);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Prefetch of queue '{}' recorded as {} for the recovery: {}", queue, count, e.toString());
         }
     }
 
