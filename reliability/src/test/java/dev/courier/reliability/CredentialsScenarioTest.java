@@ -2,6 +2,8 @@ package dev.courier.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.courier.transport.rabbitmq.RabbitMqTransport;
+
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,8 +62,8 @@ class CredentialsScenarioTest {
             try (Connection c = DriverManager.getConnection(Services.POSTGRES_URL); Statement s = c.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS " + table);
             }
-            Services.deleteQueuesAndExchanges(prefix, prefix + "_x", prefix + "_x.delay", prefix + "_x.delayed",
-                    prefix + "_x.unroutable");
+            Services.deleteQueuesAndExchanges(prefix,
+                    RabbitMqTransport.declaredExchanges(prefix + "_x").toArray(String[]::new));
         }
         List<String> leaks = output.lines().filter(line -> line.contains(CANARY)).collect(Collectors.toList());
         List<String> cases = output.lines().filter(line -> line.startsWith("CASE ")).collect(Collectors.toList());

@@ -168,7 +168,6 @@ final class Rig implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cleanup of " + prefix, e);
         }
-        Services.deleteQueuesAndExchanges(prefix, exchange, exchange + ".delay", exchange + ".delayed",
-                exchange + ".unroutable");
+        Services.deleteQueuesAndExchanges(prefix, RabbitMqTransport.declaredExchanges(exchange).toArray(String[]::new));
     }
 }

@@ -104,7 +104,7 @@ class ReminderConsumerProcessTest {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setUri(TestServices.RABBITMQ_URI);
         try (Connection connection = factory.newConnection(); Channel amqp = connection.createChannel()) {
-            for (String queue : new String[] {QUEUE, RabbitMqTransport.deadLetterQueue(QUEUE), QUEUE + ".retry.5000"}) {
+            for (String queue : new String[] {QUEUE, RabbitMqTransport.deadLetterQueue(QUEUE)}) {
                 amqp.queueDelete(queue);
             }
         }

@@ -48,14 +48,13 @@ class TasksOnRabbitMqTest {
         factory.setUri(TestServices.RABBITMQ_URI);
         try (Connection connection = factory.newConnection(); Channel amqp = connection.createChannel()) {
             for (String queue : new String[] {channel, RabbitMqTransport.deadLetterQueue(channel),
-                    channel + ".retry.200"}) {
+                    exchange + ".unroutable"}) {
                 amqp.queueDelete(queue);
             }
-            amqp.exchangeDelete(exchange);
-            amqp.exchangeDelete(exchange + ".delay");
-            amqp.exchangeDelete(exchange + ".delayed");
-            amqp.exchangeDelete(exchange + ".unroutable");
-            amqp.queueDelete(exchange + ".unroutable");
+            for (String name : RabbitMqTransport.declaredExchanges(exchange)) {
+                amqp.queueDelete(name); // the delay levels' queues are named after their exchanges
+                amqp.exchangeDelete(name);
+            }
         }
         try (java.sql.Connection db = DriverManager.getConnection(TestServices.POSTGRES_URL);
                 Statement sql = db.createStatement()) {

@@ -53,14 +53,15 @@ final class ConfirmLane {
     }
 
     /** Publishes with a window slot already taken, which the returned future's entry releases. */
-    CompletableFuture<Void> publish(String exchange, AMQP.BasicProperties properties, Message message) {
+    CompletableFuture<Void> publish(String exchange, String routingKey, AMQP.BasicProperties properties,
+            Message message) {
         PendingConfirm entry;
         lock.lock();
         try {
             entry = new PendingConfirm(channel.getNextPublishSeqNo(), message, window, topicExchange);
             pending.put(entry.seq, entry);
             try {
-                channel.basicPublish(exchange, message.topic(), true, properties, message.body().unsafeBytes());
+                channel.basicPublish(exchange, routingKey, true, properties, message.body().unsafeBytes());
             } catch (IOException | RuntimeException e) {
                 pending.remove(entry.seq, entry);
                 entry.fail(failure("the channel is not open (RabbitMQ unreachable?)", message, e));

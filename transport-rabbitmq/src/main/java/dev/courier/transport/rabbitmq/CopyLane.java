@@ -35,13 +35,13 @@ final class CopyLane {
     }
 
     /**
-     * Publishes a copy to queue {@code target} through the default exchange and waits up to {@code timeout} for the
+     * Publishes a copy to {@code exchange} with {@code routingKey} and waits up to {@code timeout} for the
      * broker to take it.
      *
      * @throws IOException when the broker refused it, returned it (no such queue), or the channel is gone
      * @throws TimeoutException when no confirm came in time (a blocked connection: the copy may still arrive later)
      */
-    void copy(String target, AMQP.BasicProperties properties, byte[] body, Duration timeout)
+    void copy(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body, Duration timeout)
             throws IOException, TimeoutException, InterruptedException {
         lock.lock();
         try {
@@ -49,12 +49,13 @@ final class CopyLane {
                 channel = open();
             }
             returned.set(false);
-            channel.basicPublish("", target, true, properties, body);
+            channel.basicPublish(exchange, routingKey, true, properties, body);
             if (!channel.waitForConfirms(timeout.toMillis())) {
                 throw new IOException("the broker refused the copy (nack)");
             }
             if (returned.get()) {
-                throw new IOException("queue '" + target + "' does not exist (returned unroutable)");
+                throw new IOException("nothing takes it at exchange '" + exchange + "' with routing key '" + routingKey
+                        + "' (returned unroutable; queue deleted?)");
             }
         } finally {
             lock.unlock();

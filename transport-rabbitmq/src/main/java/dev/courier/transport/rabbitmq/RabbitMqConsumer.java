@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads one channel's work queue on an AMQP channel of its own, with manual acks and {@code basic.qos} set to the
  * channel's prefetch. Deliveries are pushed by the client into a local buffer that {@link #receive} reads.
- * Requeue and reject publish a copy (to the channel's retry queue or dead-letter queue), wait for its confirm, and
+ * Requeue and reject publish a copy (to the delay levels or the channel's dead-letter queue), wait for its confirm, and
  * only then ack the original: a crash in between gives a duplicate, never a loss.
  *
  * <p>A <em>listening</em> consumer (made with a {@link MessageListener}) first offers each delivery to the listener on
@@ -52,7 +52,6 @@ public final class RabbitMqConsumer implements MessageConsumer {
     private final ChannelSpec spec;
     private final RabbitMqConfig config;
     private final String queue;
-    private final String retryPrefix;
     private final BlockingQueue<Delivery> buffer = new LinkedBlockingQueue<>();
     private final MessageListener listener;
     private final AtomicLong generation = new AtomicLong();
@@ -74,7 +73,6 @@ public final class RabbitMqConsumer implements MessageConsumer {
         this.spec = spec;
         this.config = config;
         this.queue = spec.channel();
-        this.retryPrefix = Topology.retryQueuePrefix(queue);
         topology.declareChannel(connection, spec.topic(), queue, config.queueType(queue));
         try {
             channel = connection.createChannel();
@@ -197,13 +195,13 @@ public final class RabbitMqConsumer implements MessageConsumer {
 
     private Message toMessage(Delivery delivery) {
         Map<String, Object> headers = delivery.properties.getHeaders();
-        // A requeued copy comes back from the retry queue through the delayed exchange, with this queue's retry key;
-        // anything published to the topic's exchange is a new message, whatever x-death header its producer wrote.
-        boolean requeued = delivery.envelope.getExchange().equals(topology.delayedExchange())
-                && delivery.envelope.getRoutingKey().equals(Topology.retryKey(queue));
-        int count = requeued ? WireFormat.handledCount(headers, retryPrefix) : 0;
-        Message message = WireFormat.toMessage(delivery.properties, delivery.body, delivery.envelope.getRoutingKey(),
-                spec.topic(), count, config.maxBodySize());
+        // A requeued copy comes back out of the delay levels addressed to this queue; anything published to the
+        // topic's exchange is a new message, whatever count header its producer wrote. The routing key of a
+        // delivery from the levels is the delay's bits, never a topic.
+        boolean delayed = topology.fromDelayLevels(delivery.envelope.getExchange());
+        int count = WireFormat.handledCount(delayed, headers, queue);
+        Message message = WireFormat.toMessage(delivery.properties, delivery.body,
+                delayed ? null : delivery.envelope.getRoutingKey(), spec.topic(), count, config.maxBodySize());
         return message.withReceipt(new Receipt(this, delivery.envelope.getDeliveryTag(), delivery.generation,
                 delivery.properties, count));
     }

@@ -15,7 +15,9 @@ import dev.courier.spi.NamedThreadFactory;
 import dev.courier.transport.rabbitmq.internal.Topology;
 import dev.courier.transport.rabbitmq.internal.WireFormat;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -85,7 +87,7 @@ public final class RabbitMqProducer implements MessageProducer {
 
     /**
      * Publishes on the channel without confirms: the future completes once the client wrote the message to the
-     * connection. A delayed message goes through {@link #send}, which prepares its delay queue. An unroutable
+     * connection. A delayed message goes through {@link #send}, which prepares its delay levels. An unroutable
      * message is returned by the broker and logged.
      */
     @Override
@@ -144,6 +146,9 @@ public final class RabbitMqProducer implements MessageProducer {
             return new ProducerException("Reply " + message.id() + " is addressed to '" + message.topic() + "', which is "
                     + "not a reply address (" + Reply.ADDRESS_PREFIX + "...): a reply never goes to a topic");
         }
+        if (message.header().delay().compareTo(RabbitMqTransport.MAX_DELAY) > 0) {
+            return new DelayTooLongException(message.topic(), message.id(), message.header().delay());
+        }
         if (message.body().size() > config.maxBodySize()) {
             return new MessageTooLargeException(message.topic(), message.id(), message.body().size(),
                     config.maxBodySize());
@@ -154,15 +159,20 @@ public final class RabbitMqProducer implements MessageProducer {
     private CompletableFuture<Void> publish(Message message) {
         long delay = message.header().delay().toMillis();
         String exchange = exchangeFor(message);
+        String routingKey = message.topic();
+        AMQP.BasicProperties properties = WireFormat.toProperties(message);
         if (delay > 0) {
             try {
-                topology.declarePostDelay(connection, delay);
+                topology.declareDelay(connection, delay);
             } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(failure("cannot prepare its delay queue", message, e));
+                return CompletableFuture.failedFuture(failure("cannot prepare its delay levels", message, e));
             }
-            exchange = topology.delayExchange();
+            exchange = topology.delayEntry(delay);
+            routingKey = Topology.delayKey(delay);
+            Map<String, Object> headers = new LinkedHashMap<>(properties.getHeaders());
+            headers.put(WireFormat.DELAY_TARGET, message.topic());
+            properties = WireFormat.withHeaders(properties, headers);
         }
-        AMQP.BasicProperties properties = WireFormat.toProperties(message);
         try {
             if (!window.tryAcquire(config.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 return CompletableFuture.failedFuture(failure("the confirm window stayed full for "
@@ -179,7 +189,7 @@ public final class RabbitMqProducer implements MessageProducer {
             window.release();
             return CompletableFuture.failedFuture(failure("cannot open a publishing channel", message, e));
         }
-        return lane.publish(exchange, properties, message);
+        return lane.publish(exchange, routingKey, properties, message);
     }
 
     /**

@@ -8,6 +8,9 @@ import dev.courier.spi.MessageListener;
 import dev.courier.transport.rabbitmq.internal.Connections;
 import dev.courier.transport.rabbitmq.internal.Topology;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -26,6 +29,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class RabbitMqTransport implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(RabbitMqTransport.class);
+
+    /**
+     * The longest delay of a delayed post or a requeue: 2^32 - 1 ms (about 49.7 days), what the 32 delay levels
+     * hold. A longer post is refused ({@link DelayTooLongException}); a longer requeue waits this long.
+     */
+    public static final Duration MAX_DELAY = Duration.ofMillis(Topology.MAX_DELAY_MILLIS);
 
     private final RabbitMqConfig config;
     private final Topology topology;
@@ -109,6 +118,20 @@ public final class RabbitMqTransport implements Transport {
             throw new ChannelFailureException("Cannot count the unroutable queue '" + topology.unroutableQueue()
                     + "' on " + config.address() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Every exchange Courier declares for the exchange name {@code exchange}: itself, the delay exit, the 32 delay
+     * levels and the unroutable exchange (for tearing an environment down; queues are named in
+     * docs/transport-rabbitmq.md).
+     */
+    public static List<String> declaredExchanges(String exchange) {
+        Topology topology = new Topology(exchange, TopologyMode.ASSUME);
+        List<String> names = new ArrayList<>(List.of(exchange, topology.delayExit(), topology.unroutableQueue()));
+        for (int k = 0; k < Topology.DELAY_LEVELS; k++) {
+            names.add(topology.delayLevel(k));
+        }
+        return List.copyOf(names);
     }
 
     /** The name of a channel's dead-letter queue. */

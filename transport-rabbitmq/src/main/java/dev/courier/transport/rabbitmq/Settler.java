@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Settles the deliveries of one {@link RabbitMqConsumer}. Requeue and reject publish a copy (to the channel's retry
- * queue or dead-letter queue) on the transport's {@link CopyLane} (its <em>publishing</em> connection), wait for
+ * Settles the deliveries of one {@link RabbitMqConsumer}. Requeue and reject publish a copy (to the delay levels
+ * or the dead-letter queue) on the transport's {@link CopyLane} (its <em>publishing</em> connection), wait for
  * its confirm, and only then ack the original on the consuming channel: a crash in between gives a duplicate, never a
  * loss. The copies never go out on the consuming connection: when the broker blocks publishers (a memory or disk
  * alarm) it stops reading a blocked connection altogether, acks included, and consumption would stall. A delivery from before a reconnect is skipped: the broker
@@ -126,13 +126,20 @@ final class Settler {
             if (stale(receipt, message, "requeue")) {
                 return;
             }
-            long millis = delay.toMillis();
-            topology.declareRetry(connection, queue, millis);
+            long millis = Math.min(delay.toMillis(), Topology.MAX_DELAY_MILLIS);
+            if (millis < delay.toMillis()) {
+                LOG.warn("Requeue of message {} on queue '{}' waits {} ms, the longest delay there is, not {}",
+                        message.id(), queue, millis, delay);
+            }
+            topology.declareDelay(connection, millis);
             Map<String, Object> headers = copyHeaders(receipt.properties());
             headers.keySet().removeIf(name -> name.startsWith("x-death") || name.startsWith("x-first-death")
                     || name.startsWith("x-last-death"));
+            headers.remove(WireFormat.DELAY_TARGET); // else the exit would route it to every channel of the topic
+            headers.put(WireFormat.RETRY_QUEUE, queue);
             headers.put(WireFormat.HANDLED_COUNT, receipt.handledCount() + 1);
-            republish(Topology.retryQueue(queue, millis), headers, message, receipt, "requeue");
+            headers.putIfAbsent(WireFormat.TOPIC, message.topic());
+            republish(topology.delayEntry(millis), Topology.delayKey(millis), headers, message, receipt, "requeue");
         } finally {
             settling.unlock();
         }
@@ -151,7 +158,7 @@ final class Settler {
             Map<String, Object> headers = copyHeaders(receipt.properties());
             headers.put(WireFormat.DELIVERIES, deliveries);
             headers.putIfAbsent(WireFormat.TOPIC, message.topic());
-            republish(queue, headers, message, receipt, "count the redelivery of");
+            republish("", queue, headers, message, receipt, "count the redelivery of");
         } finally {
             settling.unlock();
         }
@@ -165,7 +172,7 @@ final class Settler {
             }
             Map<String, Object> headers = copyHeaders(receipt.properties());
             headers.putAll(reason.asHeaders());
-            republish(Topology.deadLetterQueue(queue), headers, message, receipt, "dead-letter");
+            republish("", Topology.deadLetterQueue(queue), headers, message, receipt, "dead-letter");
         } finally {
             settling.unlock();
         }
@@ -176,10 +183,10 @@ final class Settler {
      * Publishes a copy with confirm on the transport's {@link CopyLane}, then acks the original; if anything fails the
      * original stays unacked.
      */
-    private void republish(String target, Map<String, Object> headers, Message message, Receipt receipt,
-            String action) {
+    private void republish(String exchange, String routingKey, Map<String, Object> headers, Message message,
+            Receipt receipt, String action) {
         try {
-            copies.copy(target, WireFormat.withHeaders(receipt.properties(), headers), message.body().unsafeBytes(),
+            copies.copy(exchange, routingKey, WireFormat.withHeaders(receipt.properties(), headers), message.body().unsafeBytes(),
                     confirmTimeout);
             channel.basicAck(receipt.deliveryTag(), false);
         } catch (IOException | TimeoutException | RuntimeException e) {

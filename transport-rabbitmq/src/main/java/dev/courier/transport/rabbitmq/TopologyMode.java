@@ -6,6 +6,6 @@ public enum TopologyMode {
     CREATE,
     /** Check that the exchange, the work queue and the dead-letter queue exist; fail naming the missing one. */
     VALIDATE,
-    /** Declare and check nothing: an operator made the topology (delay queues included). */
+    /** Declare and check nothing: an operator made the topology (the delay levels included). */
     ASSUME
 }

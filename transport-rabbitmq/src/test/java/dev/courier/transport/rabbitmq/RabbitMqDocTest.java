@@ -47,8 +47,7 @@ class RabbitMqDocTest {
             }
             // --- end of snippet ---
         } finally {
-            TestBroker.deleteAll(exchange, List.of(exchange, exchange + ".delay", exchange + ".delayed",
-                    exchange + ".unroutable"));
+            TestBroker.deleteAll(exchange, RabbitMqTransport.declaredExchanges(exchange));
         }
         assertThat(received).isEqualTo(message);
     }

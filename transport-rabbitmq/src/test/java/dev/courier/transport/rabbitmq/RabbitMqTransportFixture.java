@@ -120,6 +120,6 @@ public final class RabbitMqTransportFixture implements TransportFixture {
             }
         }
         transport.close();
-        TestBroker.deleteAll(prefix, List.of(prefix, prefix + ".delay", prefix + ".delayed", prefix + ".unroutable"));
+        TestBroker.deleteAll(prefix, RabbitMqTransport.declaredExchanges(prefix));
     }
 }

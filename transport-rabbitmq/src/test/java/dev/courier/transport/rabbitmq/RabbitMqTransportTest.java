@@ -170,12 +170,13 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
                     .messageId(id.toString()).type("COMMAND").contentType("application/json")
                     .headers(Map.of("courier-handled-count", 7, "x-death", List.of(Map.of("queue", "elsewhere",
                             "reason", "expired", "count", 1L)))).build(), "{}".getBytes(StandardCharsets.UTF_8));
-            // the broker's own record forged too, naming this channel's real retry queue: it came by the topic
-            // exchange, not back from the retry queue (which dead-letters through the default exchange)
+            // the requeue path's own header forged too, naming this channel's queue: it came by the topic exchange,
+            // not out of the delay levels (where a requeued copy comes back from)
             channel.basicPublish(fixture.prefix(), topic, true, new AMQP.BasicProperties.Builder()
                     .messageId(forgedDeathId.toString()).type("COMMAND").contentType("application/json")
-                    .headers(Map.of("courier-handled-count", 7, "x-death", List.of(Map.of("queue",
-                            topic + ".retry.1000", "reason", "expired", "count", 1L)))).build(),
+                    .headers(Map.of("courier-handled-count", 7, "courier-retry-queue", topic, "x-death",
+                            List.of(Map.of("queue", fixture.prefix() + ".delay-level.00", "reason", "expired",
+                                    "count", 1L)))).build(),
                     "{}".getBytes(StandardCharsets.UTF_8));
             channel.waitForConfirmsOrDie(30_000);
         }
@@ -190,7 +191,7 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
         assertThat(forged.id()).isEqualTo(id);
         assertThat(forged.header().handledCount()).isZero();
         assertThat(forgedDeath.id()).isEqualTo(forgedDeathId);
-        assertThat(forgedDeath.header().handledCount()).as("count with a forged x-death").isZero();
+        assertThat(forgedDeath.header().handledCount()).as("count with a forged retry queue header").isZero();
         assertThat(fromCourier.id()).isEqualTo(viaCourier.id());
         assertThat(fromCourier.header().handledCount()).isZero();
         assertThat(fromCourier.header().bag()).doesNotContainKey("courier-handled-count");

@@ -19,8 +19,6 @@ import java.util.concurrent.TimeoutException;
  * on a short-lived channel of their own, because a failed declaration closes the channel it ran on. Thread-safe.
  */
 public final class Topology {
-    public static final String DELAY_HEADER = WireFormat.DELAY;
-
     private final String exchange;
     private final TopologyMode mode;
     private final Map<Connection, Set<String>> declared = new ConcurrentHashMap<>();
@@ -49,21 +47,46 @@ public final class Topology {
     private String check(String what) {
         return mode == TopologyMode.VALIDATE ? "check " + what : what;
     }
-    public String delayExchange() { return exchange + ".delay"; }
+    /** How many delay levels there are: level k holds a message for 2^k ms, so any delay below 2^32 ms fits. */
+    public static final int DELAY_LEVELS = 32;
+    /** The longest delay the levels can hold: 2^32 - 1 ms, about 49.7 days. */
+    public static final long MAX_DELAY_MILLIS = (1L << DELAY_LEVELS) - 1;
+
     /**
-     * Where delayed posts and requeued messages come back to when their wait ends: a direct exchange bound to every
-     * channel's work queue (by topic, and by {@link #retryKey} for its own requeues), whose alternate exchange takes
-     * whatever it cannot route to {@link #unroutableQueue()}, so that a message whose queue is gone is kept there and
-     * counted, never dropped.
+     * Where a delayed message leaves the levels: a headers exchange that routes a delayed post by
+     * {@link WireFormat#DELAY_TARGET} (its topic) to every channel of the topic, and a requeued copy by
+     * {@link WireFormat#RETRY_QUEUE} to its own channel only. Its alternate exchange keeps whatever it cannot route
+     * in {@link #unroutableQueue()}, so a message whose queue is gone is kept and counted, never dropped.
      */
-    public String delayedExchange() { return exchange + ".delayed"; }
+    public String delayExit() { return exchange + ".delay-exit"; }
     public String unroutableQueue() { return exchange + ".unroutable"; }
-    /** The routing key on {@link #delayedExchange()} that leads back to one channel's work queue. */
-    public static String retryKey(String queue) { return "courier-retry:" + queue; }
-    public String postDelayQueue(long millis) { return exchange + ".delay." + millis; }
-    public static String retryQueuePrefix(String queue) { return queue + ".retry."; }
-    public static String retryQueue(String queue, long millis) { return retryQueuePrefix(queue) + millis; }
+    /** Delay level {@code k}'s topic exchange, and its queue (same name), which holds a message for 2^k ms. */
+    public String delayLevel(int k) { return exchange + ".delay-level." + (k < 10 ? "0" : "") + k; }
     public static String deadLetterQueue(String queue) { return queue + ".dead-letters"; }
+
+    /** Whether a delivery published to {@code exchange} came out of the delay levels (a level or the exit). */
+    public boolean fromDelayLevels(String exchangeName) {
+        return exchangeName.equals(delayExit()) || (exchangeName.startsWith(exchange + ".delay-level.")
+                && exchangeName.length() == exchange.length() + ".delay-level.".length() + 2);
+    }
+
+    /**
+     * The routing key of a message waiting {@code millis}: the delay's 32 bits, most significant first, one word
+     * each ({@code "0.0. ... .1.0"}). Level k's exchange looks at word {@code 31 - k}: 1 sends the message into its
+     * queue, 0 on to level k - 1 (level 0: to the exit).
+     */
+    public static String delayKey(long millis) {
+        StringBuilder key = new StringBuilder(2 * DELAY_LEVELS);
+        for (int k = DELAY_LEVELS - 1; k >= 0; k--) {
+            key.append((millis >>> k & 1) == 1 ? '1' : '0').append(k > 0 ? "." : "");
+        }
+        return key.toString();
+    }
+
+    /** The level a message waiting {@code millis} enters at: its highest set bit (0 for no wait). */
+    public String delayEntry(long millis) {
+        return delayLevel(millis == 0 ? 0 : 63 - Long.numberOfLeadingZeros(millis));
+    }
 
     /** The exchange producers publish to, and the delay exchange for delayed posts. */
     public void declareExchanges(Connection connection) {
@@ -78,13 +101,11 @@ public final class Topology {
                 channel.exchangeDeclare(exchange, BuiltinExchangeType.DIRECT, true);
             }
         });
-        run(connection, "exchange '" + delayExchange() + "'",
-                channel -> channel.exchangeDeclare(delayExchange(), BuiltinExchangeType.HEADERS, true));
-        run(connection, "exchange '" + delayedExchange() + "' and queue '" + unroutableQueue() + "'", channel -> {
+        run(connection, "exchange '" + delayExit() + "' and queue '" + unroutableQueue() + "'", channel -> {
             channel.exchangeDeclare(unroutableQueue(), BuiltinExchangeType.FANOUT, true);
             channel.queueDeclare(unroutableQueue(), true, false, false, Map.of("x-queue-type", "classic"));
             channel.queueBind(unroutableQueue(), unroutableQueue(), "");
-            channel.exchangeDeclare(delayedExchange(), BuiltinExchangeType.DIRECT, true, false,
+            channel.exchangeDeclare(delayExit(), BuiltinExchangeType.HEADERS, true, false,
                     Map.of("alternate-exchange", unroutableQueue()));
         });
         declared(connection).add(key);
@@ -140,8 +161,10 @@ public final class Topology {
                     }
                     channel.queueDeclare(queue, true, false, false, arguments);
                     channel.queueBind(queue, exchange, topic);
-                    channel.queueBind(queue, delayedExchange(), topic);
-                    channel.queueBind(queue, delayedExchange(), retryKey(queue));
+                    channel.queueBind(queue, delayExit(), "", Map.of("x-match", "all",
+                            WireFormat.DELAY_TARGET, topic));
+                    channel.queueBind(queue, delayExit(), "", Map.of("x-match", "all",
+                            WireFormat.RETRY_QUEUE, queue));
                 }
             }
         });
@@ -158,38 +181,52 @@ public final class Topology {
     }
 
     /**
-     * A queue that holds delayed posts for {@code millis}, then dead-letters them into {@link #delayedExchange()},
-     * which routes them by topic like the main exchange, or keeps them in {@link #unroutableQueue()}.
+     * Makes sure a message can wait {@code millis} (at most {@link #MAX_DELAY_MILLIS}): declares every level's
+     * exchange (once per connection) and the queue of each level whose bit is set in {@code millis} (on first use).
+     * Level k's queue is a quorum queue with a TTL of 2^k ms that dead-letters at least once (the broker keeps a
+     * message in the level until the next hop confirmed it) into level k - 1's exchange, keeping the routing key;
+     * level 0's leads to {@link #delayExit()}. Every level exchange's alternate exchange is the unroutable one, so a
+     * message meets a missing queue only to be kept there. Declared in every mode but {@code ASSUME}.
      */
-    public void declarePostDelay(Connection connection, long millis) {
-        declareExchanges(connection);
-        String queue = postDelayQueue(millis);
-        String key = queue;
-        if (mode == TopologyMode.ASSUME || declared(connection).contains(key)) {
+    public void declareDelay(Connection connection, long millis) {
+        if (mode == TopologyMode.ASSUME) {
             return;
         }
-        run(connection, "queue '" + queue + "'", channel -> {
-            channel.queueDeclare(queue, true, false, false, Map.of("x-queue-type", "classic",
-                    "x-message-ttl", millis, "x-dead-letter-exchange", delayedExchange()));
-            channel.queueBind(queue, delayExchange(), "", Map.of("x-match", "all", DELAY_HEADER, millis));
-        });
-        declared(connection).add(key);
+        declareExchanges(connection);
+        if (!declared(connection).contains("delay-levels")) {
+            run(connection, "the delay level exchanges '" + delayLevel(0) + "'..'" + delayLevel(DELAY_LEVELS - 1)
+                    + "'", channel -> {
+                for (int k = 0; k < DELAY_LEVELS; k++) {
+                    channel.exchangeDeclare(delayLevel(k), BuiltinExchangeType.TOPIC, true, false,
+                            Map.of("alternate-exchange", unroutableQueue()));
+                }
+                for (int k = 0; k < DELAY_LEVELS; k++) {
+                    channel.exchangeBind(k == 0 ? delayExit() : delayLevel(k - 1), delayLevel(k), levelPattern(k, 0));
+                }
+            });
+            declared(connection).add("delay-levels");
+        }
+        for (int k = 0; k < DELAY_LEVELS; k++) {
+            if ((millis >>> k & 1) == 1 && !declared(connection).contains(delayLevel(k))) {
+                declareLevelQueue(connection, k);
+            }
+        }
     }
 
-    /**
-     * A queue that holds requeued messages of one channel for {@code millis}, then puts them back in it through
-     * {@link #delayedExchange()} (or, if the work queue is gone, in {@link #unroutableQueue()}).
-     */
-    public void declareRetry(Connection connection, String workQueue, long millis) {
-        String queue = retryQueue(workQueue, millis);
-        String key = queue;
-        if (mode == TopologyMode.ASSUME || declared(connection).contains(key)) {
-            return;
-        }
-        run(connection, "queue '" + queue + "'", channel -> channel.queueDeclare(queue, true, false, false,
-                Map.of("x-queue-type", "classic", "x-message-ttl", millis, "x-dead-letter-exchange",
-                        delayedExchange(), "x-dead-letter-routing-key", retryKey(workQueue))));
-        declared(connection).add(key);
+    private void declareLevelQueue(Connection connection, int k) {
+        String queue = delayLevel(k);
+        run(connection, "delay level queue '" + queue + "'", channel -> {
+            channel.queueDeclare(queue, true, false, false, Map.of("x-queue-type", "quorum",
+                    "x-message-ttl", 1L << k, "x-dead-letter-exchange", k == 0 ? delayExit() : delayLevel(k - 1),
+                    "x-dead-letter-strategy", "at-least-once", "x-overflow", "reject-publish"));
+            channel.queueBind(queue, delayLevel(k), levelPattern(k, 1));
+        });
+        declared(connection).add(queue);
+    }
+
+    /** Matches a routing key of {@link #delayKey} whose bit k is {@code bit}. */
+    private static String levelPattern(int k, int bit) {
+        return "*.".repeat(DELAY_LEVELS - 1 - k) + bit + (k > 0 ? ".#" : "");
     }
 
     private interface Declaration {

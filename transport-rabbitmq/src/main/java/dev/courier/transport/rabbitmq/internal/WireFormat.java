@@ -37,13 +37,17 @@ public final class WireFormat {
     public static final String UNACCEPTABLE_REASON = MessageHeader.UNACCEPTABLE_REASON;
     public static final String ORIGINAL_MESSAGE_ID = "courier-original-message-id";
     public static final String X_DEATH = "x-death";
+    /** On a delayed post: the topic whose channels get it when its wait ends (the delay exit routes by it). */
+    public static final String DELAY_TARGET = "courier-delay-target";
+    /** On a requeued copy: the one work queue it goes back to when its wait ends (the delay exit routes by it). */
+    public static final String RETRY_QUEUE = "courier-retry-queue";
 
     /**
      * Headers that carry header fields, or that only this side writes: a bag entry with one of these names (or x-*)
      * is not sent, and one that arrives is not taken into the bag.
      */
     private static final Set<String> RESERVED = Set.of(TOPIC, TIMESTAMP, PARTITION_KEY, DELAY, HANDLED_COUNT,
-            DELIVERIES, UNACCEPTABLE_REASON);
+            DELIVERIES, UNACCEPTABLE_REASON, DELAY_TARGET, RETRY_QUEUE);
     private static final int PERSISTENT = 2;
     private static final int TRANSIENT = 1;
     private static final int MAX_ECHO = 200;
@@ -162,21 +166,16 @@ public final class WireFormat {
     }
 
     /**
-     * The handled count of a received message: Courier's {@link #HANDLED_COUNT} header, trusted only when the
-     * broker's own {@code x-death} record says the message just came back from this channel's retry queue (the
-     * only path on which a Courier consumer writes that header). Anything else counts as a first delivery.
+     * The handled count of a received message: Courier's {@link #HANDLED_COUNT} header, trusted only on a delivery
+     * that came out of the delay levels ({@code delayed}) addressed by {@link #RETRY_QUEUE} to this very
+     * {@code queue}, the only path on which a Courier consumer writes that header. Anything else counts as a first
+     * delivery.
      */
-    public static int handledCount(Map<String, Object> headers, String retryQueuePrefix) {
-        if (headers == null || !(headers.get(X_DEATH) instanceof List<?> deaths) || deaths.isEmpty()
-                || !(deaths.get(0) instanceof Map<?, ?> latest)) {
+    public static int handledCount(boolean delayed, Map<String, Object> headers, String queue) {
+        if (!delayed || headers == null || !queue.equals(text(headers.get(RETRY_QUEUE)))) {
             return 0;
         }
-        String queue = text(latest.get("queue"));
-        if (queue == null || !queue.startsWith(retryQueuePrefix) || !"expired".equals(text(latest.get("reason")))) {
-            return 0;
-        }
-        long count = number(headers.get(HANDLED_COUNT));
-        return count < 0 || count > Integer.MAX_VALUE ? 0 : (int) count;
+        return count(headers, HANDLED_COUNT);
     }
 
     /** A non-negative count from a header ({@link #DELIVERIES}, {@link #X_DELIVERY_COUNT}); 0 when absent or bad. */
