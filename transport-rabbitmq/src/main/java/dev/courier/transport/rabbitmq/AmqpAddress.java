@@ -4,13 +4,15 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Where a {@link RabbitMqConfig} connects: an {@code amqp://} or {@code amqps://} URI taken apart, or the parts given
- * to {@link RabbitMqConfig.Builder#address}. Parsed here rather than by {@code ConnectionFactory.setUri}, because that
+ * to {@link RabbitMqConfigBuilder#address}. Parsed here rather than by {@code ConnectionFactory.setUri}, because that
  * method switches an {@code amqps} URI to a trust-everything TLS setup. {@link #toString()} masks the password.
  */
 public record AmqpAddress(boolean tls, String host, int port, String virtualHost, String username, String password) {
@@ -25,7 +27,40 @@ public record AmqpAddress(boolean tls, String host, int port, String virtualHost
         }
     }
 
-    /** Parses a URI; error messages never contain the password. */
+    /**
+     * Parses a URI that may name several nodes of a cluster, {@code amqp://user:pass@h1:5672,h2:5672,h3/vhost}: one
+     * address per node, all with the same scheme, credentials and virtual host. Error messages never contain the
+     * password.
+     */
+    static List<AmqpAddress> parseAll(String uri) {
+        Objects.requireNonNull(uri, "uri");
+        int start = uri.indexOf("://");
+        if (start < 0) {
+            return List.of(parse(uri));
+        }
+        start += 3;
+        int end = start;
+        while (end < uri.length() && "/?#".indexOf(uri.charAt(end)) < 0) {
+            end++;
+        }
+        String authority = uri.substring(start, end);
+        int at = authority.lastIndexOf('@');
+        String hosts = authority.substring(at + 1);
+        if (!hosts.contains(",")) {
+            return List.of(parse(uri));
+        }
+        List<AmqpAddress> nodes = new ArrayList<>();
+        for (String host : hosts.split(",", -1)) {
+            if (host.isBlank()) {
+                throw new IllegalArgumentException("AMQP URI has an empty entry in its list of hosts: " + mask(uri));
+            }
+            nodes.add(parse(uri.substring(0, start) + authority.substring(0, at + 1) + host.trim()
+                    + uri.substring(end)));
+        }
+        return List.copyOf(nodes);
+    }
+
+    /** Parses a URI of one node; error messages never contain the password. */
     static AmqpAddress parse(String uri) {
         Objects.requireNonNull(uri, "uri");
         URI parsed;
@@ -39,6 +74,14 @@ public record AmqpAddress(boolean tls, String host, int port, String virtualHost
             throw new IllegalArgumentException("AMQP URI must start with amqp:// or amqps:// but was " + mask(uri));
         }
         boolean tls = scheme.equals("amqps");
+        if (parsed.getRawQuery() != null) {
+            // The client's setUri would read some of them; Courier does not parse them, so refuse rather than ignore.
+            String names = String.join(", ", java.util.Arrays.stream(parsed.getRawQuery().split("&"))
+                    .map(pair -> pair.split("=", 2)[0]).toList());
+            throw new IllegalArgumentException("AMQP URI query parameters are not read (" + names + "): set "
+                    + "heartbeat, connectionTimeout and the like on RabbitMqConfig.builder(), or anything else on the "
+                    + "client's ConnectionFactory with connectionFactory(customizer): " + mask(uri));
+        }
         if (parsed.getHost() == null || parsed.getHost().isBlank()) {
             throw new IllegalArgumentException("AMQP URI has no host: " + mask(uri));
         }
@@ -95,6 +138,11 @@ public record AmqpAddress(boolean tls, String host, int port, String virtualHost
             throw new IllegalArgumentException("AMQP URI has a malformed %-escape in its " + part + " (write '%' as "
                     + "%25): " + mask(uri));
         }
+    }
+
+    /** The same address on another node ({@code host}, {@code port}). */
+    AmqpAddress onNode(String host, int port) {
+        return new AmqpAddress(tls, host, port, virtualHost, username, password);
     }
 
     @Override

@@ -42,7 +42,7 @@ class RabbitMqDeliveryLimitTest {
         }
     }
 
-    private ChannelSpec channel(UnaryOperator<RabbitMqConfig.Builder> settings) {
+    private ChannelSpec channel(UnaryOperator<RabbitMqConfigBuilder> settings) {
         fixture = new RabbitMqTransportFixture(settings);
         return fixture.subscription(fixture.uniqueTopic("limit"));
     }

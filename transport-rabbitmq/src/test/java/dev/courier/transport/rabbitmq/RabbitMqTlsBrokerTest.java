@@ -134,8 +134,8 @@ class RabbitMqTlsBrokerTest {
                 .satisfies(e -> assertThat(RabbitMqTlsTest.chain(e)).containsIgnoringCase("certification path"));
     }
 
-    private static RabbitMqConfig.Builder config(String host, SSLContext context) {
-        RabbitMqConfig.Builder builder = RabbitMqConfig.builder()
+    private static RabbitMqConfigBuilder config(String host, SSLContext context) {
+        RabbitMqConfigBuilder builder = RabbitMqConfig.builder()
                 .uri("amqps://guest:guest@" + host + ":" + port + "/%2F")
                 .connectionTimeout(Duration.ofSeconds(5))
                 .connectionName("courier-tls-test");

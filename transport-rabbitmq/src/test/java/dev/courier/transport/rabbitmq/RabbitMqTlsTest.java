@@ -80,7 +80,7 @@ class RabbitMqTlsTest {
     }
 
     private static void connect(TlsEndpoint endpoint, SSLContext context) {
-        RabbitMqConfig.Builder builder = RabbitMqConfig.builder()
+        RabbitMqConfigBuilder builder = RabbitMqConfig.builder()
                 .uri("amqps://guest:guest@127.0.0.1:" + endpoint.port() + "/%2F")
                 .connectionTimeout(Duration.ofSeconds(3));
         if (context != null) {

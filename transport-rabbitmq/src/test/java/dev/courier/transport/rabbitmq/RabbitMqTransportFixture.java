@@ -40,7 +40,7 @@ public final class RabbitMqTransportFixture implements TransportFixture {
         this(builder -> builder);
     }
 
-    RabbitMqTransportFixture(UnaryOperator<RabbitMqConfig.Builder> settings) {
+    RabbitMqTransportFixture(UnaryOperator<RabbitMqConfigBuilder> settings) {
         this.config = settings.apply(RabbitMqConfig.builder().uri(TestBroker.uri()).exchange(prefix)
                 .connectionName(prefix).recoveryInterval(Duration.ofMillis(500))).build();
         this.transport = RabbitMqTransport.connect(config);

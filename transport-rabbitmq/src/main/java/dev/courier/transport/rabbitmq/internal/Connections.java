@@ -1,5 +1,6 @@
 package dev.courier.transport.rabbitmq.internal;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -8,6 +9,7 @@ import dev.courier.transport.rabbitmq.AmqpAddress;
 import dev.courier.transport.rabbitmq.RabbitMqConfig;
 import java.io.IOException;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Logger;
@@ -91,19 +93,27 @@ public final class Connections {
         // Bodies over maxBodySize but within this are received and rejected at once (the broker dead-letters them);
         // a body over this breaks the connection on every delivery, so it should match the broker's max_message_size.
         factory.setMaxInboundMessageBodySize(config.maxInboundBodySize() + 1); // the client refuses size >= limit
+        if (config.connectionFactoryCustomizer() != null) {
+            config.connectionFactoryCustomizer().accept(factory);
+        }
         return factory;
     }
 
     /** Opens a connection; the error names the masked address, never the password. */
     public static Connection open(RabbitMqConfig config, String suffix) {
         try {
-            return factory(config).newConnection(config.connectionName() + "-" + suffix);
+            // With automatic recovery on, the client shuffles the list on every (re)connection: processes spread
+            // over a cluster's nodes, and a connection whose node died recovers on another.
+            List<Address> nodes = config.addresses().stream().map(a -> new Address(a.host(), a.port())).toList();
+            return factory(config).newConnection(nodes, config.connectionName() + "-" + suffix);
         } catch (IOException | TimeoutException | RuntimeException e) {
             String reason = e.getMessage() != null ? e.getMessage()
                     : e.getCause() != null ? String.valueOf(e.getCause().getMessage()) : e.getClass().getSimpleName();
             String password = config.address().password();
             // An empty password is no secret to hide (and replace("") would put **** between every character).
-            throw new ChannelFailureException("Cannot connect to RabbitMQ at " + config.address() + ": "
+            String where = config.addresses().size() > 1 ? config.address() + " (nodes " + config.nodes() + ")"
+                    : config.address().toString();
+            throw new ChannelFailureException("Cannot connect to RabbitMQ at " + where + ": "
                     + (password.isEmpty() ? reason : reason.replace(password, "****")), e);
         }
     }
