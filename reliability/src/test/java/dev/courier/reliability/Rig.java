@@ -10,6 +10,7 @@ import dev.courier.runtime.OutboxSweeper;
 import dev.courier.spi.ChannelSpec;
 import dev.courier.store.jdbc.JdbcOutbox;
 import dev.courier.transport.rabbitmq.RabbitMqConfig;
+import dev.courier.transport.rabbitmq.RabbitMqConfigBuilder;
 import dev.courier.transport.rabbitmq.RabbitMqProducer;
 import dev.courier.transport.rabbitmq.RabbitMqTransport;
 import java.sql.Connection;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
 
 /**
  * One run's system: unique names (exchange, topic, tables), a posting side (JDBC outbox on PostgreSQL, a RabbitMQ
@@ -51,6 +53,11 @@ final class Rig implements AutoCloseable {
 
     /** A rig whose posting side (processor and sweeper) reaches RabbitMQ at {@code uri}, for example a proxy. */
     Rig(String uri, Duration heartbeat) {
+        this(uri, heartbeat, b -> b);
+    }
+
+    /** A rig on {@code uri} whose transport settings {@code settings} adjusts (a cluster's quorum queues). */
+    Rig(String uri, Duration heartbeat, UnaryOperator<RabbitMqConfigBuilder> settings) {
         Services.require();
         handled.create();
         HikariConfig config = new HikariConfig();
@@ -60,9 +67,9 @@ final class Rig implements AutoCloseable {
         config.setInitializationFailTimeout(-1);
         pool = new HikariDataSource(config);
         outbox = JdbcOutbox.builder(pool).table(outboxTable).createTables(true).build();
-        transport = RabbitMqTransport.connect(RabbitMqConfig.builder().uri(uri).exchange(exchange)
+        transport = RabbitMqTransport.connect(settings.apply(RabbitMqConfig.builder().uri(uri).exchange(exchange)
                 .connectionName(prefix + "-poster").recoveryInterval(Duration.ofSeconds(1)).heartbeat(heartbeat)
-                .confirmTimeout(Duration.ofSeconds(10)).build());
+                .confirmTimeout(Duration.ofSeconds(10))).build());
         transport.declareChannel(ChannelSpec.of(topic));
         producer = transport.producer();
         processor = CommandProcessor.builder().mappers(mappers()).producers(Producers.of(producer)).outbox(outbox)
