@@ -12,9 +12,11 @@ package dev.courier;
  * @param acknowledged messages handled and acknowledged since the dispatcher was built
  * @param requeued     messages put back after a failure or deferral
  * @param deadLettered messages moved to the dead letters
+ * @param endpoint     where its performers read from just now (a broker node's {@code host:port}, several
+ *                     separated by ", "); empty when the transport names none
  */
 public record ChannelState(String channel, String topic, Status status, String reason, int performers,
-        long acknowledged, long requeued, long deadLettered) {
+        long acknowledged, long requeued, long deadLettered, String endpoint) {
 
     /** What a channel is doing. */
     public enum Status {

@@ -127,8 +127,10 @@ public final class ChannelRunner {
                 }
             }
         }
+        String endpoint = String.join(", ", pumps.stream().map(MessagePump::endpoint)
+                .filter(java.util.Objects::nonNull).distinct().sorted().toList());
         return new ChannelState(subscription.channel(), subscription.topic(), shown, why, alive,
-                acknowledged.get(), requeued.get(), deadLettered.get());
+                acknowledged.get(), requeued.get(), deadLettered.get(), endpoint);
     }
 
     void acknowledged() {

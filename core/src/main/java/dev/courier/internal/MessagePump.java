@@ -79,6 +79,12 @@ final class MessagePump implements Runnable {
         return current == null ? null : current.unavailableReason();
     }
 
+    /** Where this pump's consumer reads from, or null. Any thread may ask. */
+    String endpoint() {
+        MessageConsumer current = consumer;
+        return current == null ? null : current.endpoint();
+    }
+
     /** Why the broker blocks what this pump's consumer publishes, or null. Any thread may ask. */
     String blocked() {
         MessageConsumer current = consumer;

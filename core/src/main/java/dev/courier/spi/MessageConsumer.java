@@ -46,6 +46,15 @@ public interface MessageConsumer extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Where this consumer reads from just now, for operators (a broker node's {@code host:port}: after a failover
+     * it names the node the connection moved to), or null when that means nothing. Cheap and thread-safe; the
+     * default is null.
+     */
+    default String endpoint() {
+        return null;
+    }
+
     /** Stops receiving. Unsettled messages go back to the channel. */
     @Override
     void close();

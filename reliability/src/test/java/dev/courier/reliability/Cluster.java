@@ -35,6 +35,11 @@ final class Cluster {
         script("kill", String.valueOf(node));
     }
 
+    /** Stops node cN cleanly (its clients get a connection.close). */
+    static void stopNode(int node) {
+        script("stop-node", String.valueOf(node));
+    }
+
     /** Starts node cN again; it rejoins the cluster with its data. */
     static void restart(int node) {
         script("restart", String.valueOf(node));

@@ -257,6 +257,15 @@ public final class RabbitMqConsumer implements MessageConsumer {
         return channel.isOpen() ? null : "the channel on queue '" + queue + "' is closed";
     }
 
+    /** The broker node the consuming connection is on just now ({@code host:port}), or null while it is down. */
+    @Override
+    public String endpoint() {
+        if (closed || !connection.isOpen() || connection.getAddress() == null) {
+            return null;
+        }
+        return connection.getAddress().getHostAddress() + ":" + connection.getPort();
+    }
+
     /** Why the broker blocks this transport's publishing (requeues and dead letters wait), or null. */
     @Override
     public String blockedReason() {

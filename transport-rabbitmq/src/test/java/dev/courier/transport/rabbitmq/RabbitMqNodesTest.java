@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.courier.message.Message;
 import dev.courier.spi.ChannelSpec;
 import dev.courier.test.Await;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
@@ -78,6 +79,8 @@ class RabbitMqNodesTest {
                 Message sent = message(spec.topic());
                 confirm(fixture.producer().send(sent));
                 assertThat(receive(consumer).id()).isEqualTo(sent.id());
+                assertThat(consumer.endpoint()).as("the node it reads from")
+                        .isEqualTo(InetAddress.getByName(live.host()).getHostAddress() + ":" + live.port());
             } finally {
                 fixture.close();
             }

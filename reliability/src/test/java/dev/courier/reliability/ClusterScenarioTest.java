@@ -27,11 +27,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Scenario 17: a three-node cluster with quorum queues; messages posted through the PostgreSQL outbox (with a
- * sweeper) and handled by a Dispatcher while the node that leads the work queue is SIGKILLed, then started again.
- * Every message is handled; duplicates stay within the messages whose fate the kill left open.
+ * Scenarios 17 and 18, on a three-node cluster with quorum queues (started once for both): messages posted through
+ * the PostgreSQL outbox (with a sweeper) and handled by a Dispatcher while (17) the node that leads the work queue
+ * is SIGKILLed, or (18) the node the consumers are connected to is stopped. Every message is handled; duplicates
+ * stay within the messages whose fate the fault left open.
  */
-class ClusterLeaderKillScenarioTest {
+class ClusterScenarioTest {
     private static final int MESSAGES = Scale.pick(2_000, 10_000);
     private static final int PERFORMERS = 2;
     private static final int PREFETCH = 20;
@@ -115,6 +116,79 @@ class ClusterLeaderKillScenarioTest {
             assertThat(lost).as("lost").isZero();
             assertThat(duplicates).as("duplicates (bound: failed posts + prefetch x performers)")
                     .isLessThanOrEqualTo(bound);
+        }
+    }
+
+    @Test
+    void theConsumersNodeStoppedTheyMoveToAnotherWithinTheRecoveryInterval() throws Exception {
+        int messages = Scale.pick(1_000, 5_000);
+        // the Rig's recoveryInterval (1 s), plus reconnecting, recovering the topology and the consumers
+        Duration bound = Duration.ofSeconds(1).plus(Duration.ofSeconds(10));
+        long begun = System.nanoTime();
+        try (Rig rig = new Rig(Cluster.URI, Duration.ofSeconds(10), b -> b.defaultQueueType(QueueType.QUORUM));
+                RabbitMqTransport consuming = RabbitMqTransport.connect(rig.transport.config())) {
+            Map<UUID, AtomicInteger> handlings = new ConcurrentHashMap<>();
+            HandlerRegistry handlers = new HandlerRegistry().register(Work.class,
+                    work -> handlings.computeIfAbsent(work.id(), id -> new AtomicInteger()).incrementAndGet());
+            rig.startSweeper(Duration.ofSeconds(2));
+            AtomicInteger failedPosts = new AtomicInteger();
+            String before;
+            String after;
+            long moved;
+            int[] stopped = {0};
+            try (CommandProcessor processor = CommandProcessor.builder().mappers(rig.mappers()).handlers(handlers)
+                    .producers(Producers.of(consuming.producer())).build();
+                    Dispatcher dispatcher = Dispatcher.builder().processor(processor)
+                            .reconnectBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
+                            .subscription(rig.subscription().transport(consuming).performers(PERFORMERS)
+                                    .prefetch(PREFETCH).build())
+                            .build().start()) {
+                for (int i = 0; i < messages / 2; i++) {
+                    post(rig, new Work(Request.newId(), i), failedPosts);
+                }
+                Await.until(WAIT, () -> "a first handling and the channel's endpoint: " + dispatcher.state(rig.topic),
+                        () -> !handlings.isEmpty() && !dispatcher.state(rig.topic).endpoint().isEmpty());
+                before = dispatcher.state(rig.topic).endpoint();
+                stopped[0] = Integer.parseInt(before.substring(before.lastIndexOf(':') + 1)) - 5680;
+                long stoppedAt = System.nanoTime();
+                Cluster.stopNode(stopped[0]);
+                Await.until(bound, () -> "the consumers on another node than " + before + ": "
+                        + dispatcher.state(rig.topic), () -> {
+                            String now = dispatcher.state(rig.topic).endpoint();
+                            return !now.isEmpty() && !now.equals(before);
+                        });
+                moved = System.nanoTime() - stoppedAt;
+                after = dispatcher.state(rig.topic).endpoint();
+                for (int i = messages / 2; i < messages; i++) {
+                    post(rig, new Work(Request.newId(), i), failedPosts);
+                }
+                Await.until(WAIT, () -> "every posted message handled: " + handlings.size() + " of " + messages
+                        + ", outbox outstanding " + rig.outstanding() + "; " + dispatcher.state(rig.topic),
+                        () -> handlings.size() == messages && rig.outstanding() == 0);
+            } finally {
+                if (stopped[0] > 0) {
+                    Cluster.restart(stopped[0]);
+                }
+            }
+            long duplicates = handlings.values().stream().mapToLong(n -> n.get() - 1).sum();
+            long dupBound = failedPosts.get() + (long) PERFORMERS * PREFETCH;
+            new Figures("18 cluster: the consumers' node stopped", messages, messages - failedPosts.get(),
+                    handlings.size(), messages - handlings.size(), duplicates, 0,
+                    Duration.ofNanos(System.nanoTime() - begun), "consumers moved from " + before + " to " + after
+                            + " in " + TimeUnit.NANOSECONDS.toMillis(moved) + " ms (bound " + bound.toMillis()
+                            + " ms); posts failed visibly, swept later: " + failedPosts.get() + "; duplicate bound "
+                            + dupBound).report();
+            assertThat(handlings).as("every message handled").hasSize(messages);
+            assertThat(duplicates).as("duplicates (bound: failed posts + prefetch x performers)")
+                    .isLessThanOrEqualTo(dupBound);
+        }
+    }
+
+    private static void post(Rig rig, Work work, AtomicInteger failed) {
+        try {
+            rig.processor.post(work); // committed to the outbox first: a failed send is swept
+        } catch (RuntimeException e) {
+            failed.incrementAndGet();
         }
     }
 }
