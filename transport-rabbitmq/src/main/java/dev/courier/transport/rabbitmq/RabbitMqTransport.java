@@ -149,10 +149,17 @@ public final class RabbitMqTransport implements Transport {
         closeQuietly(publishing);
     }
 
+    /**
+     * Closes a connection; one that is down is aborted instead, which also ends the client's recovery of it:
+     * skipping it would leave it reconnecting in the background, and re-declaring its queues, after the transport
+     * was closed.
+     */
     private static void closeQuietly(Connection connection) {
         try {
             if (connection.isOpen()) {
                 connection.close();
+            } else {
+                connection.abort();
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("Closing connection failed: {}", e.toString());

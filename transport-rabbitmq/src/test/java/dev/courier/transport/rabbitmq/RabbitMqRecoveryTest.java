@@ -228,6 +228,29 @@ class RabbitMqRecoveryTest extends WithRabbitMqFixture {
     }
 
     @Test
+    void aTransportClosedWhileItsConnectionsAreDownDoesNotReconnectAfterwards() {
+        RabbitMqConsumer consumer = fixture.consumer(fixture.subscription(fixture.uniqueTopic("zombie")));
+        assertThat(TestBroker.closeConnections(fixture.prefix())).as("connections the broker closed").isEqualTo(2);
+        Await.until(Duration.ofSeconds(10), "the consumer to see its connection down",
+                () -> consumer.unavailableReason() != null);
+
+        fixture.transport().close(); // while the client waits to recover them (every 500 ms here)
+
+        // Three recovery intervals: a connection left recovering would be back, re-declaring its queues, by then.
+        long end = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+        while (System.nanoTime() < end) {
+            assertThat(connectionsNamed(fixture.prefix())).as("connections back after the transport closed")
+                    .isZero();
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000); // observation step, not a wait
+        }
+    }
+
+    private static long connectionsNamed(String prefix) {
+        return TestBroker.ctl("list_connections", "-q", "--no-table-headers", "client_properties").lines()
+                .filter(line -> line.contains("{\"connection_name\",\"" + prefix)).count();
+    }
+
+    @Test
     void aConsumerClosedWhileTheBrokerIsDownTakesNoMessagesAfterRecovery() {
         String topic = fixture.uniqueTopic("closed-while-down");
         ChannelSpec subscription = fixture.subscription(topic).withPrefetch(50);
