@@ -45,20 +45,34 @@ final class Cluster {
         script("restart", String.valueOf(node));
     }
 
-    /** The node (1..3) that leads quorum queue {@code queue}, asked of the first node that answers. */
+    /** The node (1..3) that leads quorum queue {@code queue}. */
     static int leaderOf(String queue) {
+        String leader = column(queue, "leader");
+        if (!leader.matches("c[123]@localhost")) {
+            throw new AssertionError("no leader listed for queue " + queue + ": " + leader);
+        }
+        return leader.charAt(1) - '0';
+    }
+
+    /** Messages in queue {@code queue} (ready and unacknowledged). */
+    static long messages(String queue) {
+        return Long.parseLong(column(queue, "messages"));
+    }
+
+    /** One column of {@code rabbitmqctl list_queues} for {@code queue}, asked of the first node that answers. */
+    private static String column(String queue, String column) {
         AssertionError last = null;
         for (int n = 1; n <= 3; n++) {
             try {
                 String out = Services.run("rabbitmqctl", "-q", "-n", "c" + n + "@localhost", "list_queues",
-                        "--no-table-headers", "name", "leader");
+                        "--no-table-headers", "name", column);
                 for (String line : out.split("\n")) {
                     String[] parts = line.trim().split("\\s+");
-                    if (parts.length == 2 && parts[0].equals(queue) && parts[1].matches("c[123]@localhost")) {
-                        return parts[1].charAt(1) - '0';
+                    if (parts.length == 2 && parts[0].equals(queue)) {
+                        return parts[1];
                     }
                 }
-                throw new AssertionError("no leader listed for queue " + queue + " by c" + n + ": " + out);
+                throw new AssertionError("no queue " + queue + " listed by c" + n + ": " + out);
             } catch (AssertionError e) {
                 last = e;
             }

@@ -14,6 +14,7 @@ import dev.courier.steps.UseInbox;
 import dev.courier.store.jdbc.InTransaction;
 import dev.courier.store.jdbc.JdbcInbox;
 import dev.courier.store.jdbc.JdbcTransactions;
+import dev.courier.transport.rabbitmq.QueueType;
 import dev.courier.transport.rabbitmq.RabbitMqConfig;
 import dev.courier.transport.rabbitmq.RabbitMqTransport;
 import java.io.BufferedReader;
@@ -93,7 +94,7 @@ public final class ConsumerNode {
                 .exchange(opts.get("exchange")).connectionName(opts.get("name"))
                 .heartbeat(Duration.ofSeconds(Long.parseLong(opts.getOrDefault("heartbeatS", "30"))))
                 .recoveryInterval(Duration.ofMillis(Long.parseLong(opts.getOrDefault("recoveryMs", "1000"))))
-                .build());
+                .defaultQueueType(QueueType.valueOf(opts.getOrDefault("queueType", "CLASSIC"))).build());
         CommandProcessor built = processor.handlers(handlers).producers(Producers.of(transport.producer())).build();
         Dispatcher dispatcher = Dispatcher.builder().processor(built)
                 .reconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(2))

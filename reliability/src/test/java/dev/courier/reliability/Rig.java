@@ -131,10 +131,15 @@ final class Rig implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!(outstanding() == 0 && handled.distinct() >= expected)) {
             if (System.nanoTime() > deadline) {
-                long[] queue = Services.queueCounts(topic);
+                String queue;
+                try {
+                    long[] counts = Services.queueCounts(topic);
+                    queue = "queue ready " + counts[0] + " unacked " + counts[1];
+                } catch (AssertionError e) {
+                    queue = "queue not on the broker at " + Services.RABBITMQ_URI + " (a cluster's?)";
+                }
                 throw new AssertionError("no full drain within " + timeout + ": outbox outstanding " + outstanding()
-                        + ", handled " + handled.distinct() + " of " + expected + ", queue ready " + queue[0]
-                        + " unacked " + queue[1]);
+                        + ", handled " + handled.distinct() + " of " + expected + ", " + queue);
             }
             java.util.concurrent.locks.LockSupport.parkNanos(100_000_000); // poll interval
         }
