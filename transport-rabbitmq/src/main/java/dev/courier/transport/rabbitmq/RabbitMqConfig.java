@@ -107,6 +107,9 @@ public final class RabbitMqConfig {
     public Duration heartbeat() { return heartbeat; }
     public String connectionName() { return connectionName; }
 
+    /** The queue type of channels without one of their own, and of the unroutable queue. */
+    public QueueType defaultQueueType() { return defaultQueueType; }
+
     /** The queue type for a channel: its own setting, else the default. */
     public QueueType queueType(String channel) {
         return queueTypes.getOrDefault(channel, defaultQueueType);

@@ -45,7 +45,8 @@ public final class RabbitMqTransport implements Transport {
 
     private RabbitMqTransport(RabbitMqConfig config) {
         this.config = config;
-        this.topology = new Topology(config.exchange(), config.topologyMode(), config.deliveryLimit());
+        this.topology = new Topology(config.exchange(), config.topologyMode(), config.deliveryLimit(),
+                config.defaultQueueType());
         this.publishing = Connections.open(config, "publish");
         try {
             this.consuming = Connections.open(config, "consume");

@@ -383,7 +383,7 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
     }
 
     @Test
-    void aQuorumChannelCarriesMessagesLikeAClassicOne() {
+    void aQuorumTransportCarriesMessagesLikeAClassicOneOnQuorumQueuesOnly() {
         RabbitMqTransportFixture quorum = new RabbitMqTransportFixture(b -> b.defaultQueueType(QueueType.QUORUM));
         try {
             String topic = quorum.uniqueTopic("quorum");
@@ -396,6 +396,14 @@ class RabbitMqTransportTest extends WithRabbitMqFixture {
             assertThat(again.id()).isEqualTo(sent.id());
             assertThat(again.header().handledCount()).isEqualTo(1);
             consumer.acknowledge(again);
+            // on a cluster a classic queue lives on one node: every queue this transport declared is quorum
+            Map<String, String> types = new java.util.TreeMap<>();
+            TestBroker.ctl("list_queues", "-q", "--no-table-headers", "name", "type").lines()
+                    .map(line -> line.trim().split("\\s+")).filter(cols -> cols[0].startsWith(quorum.prefix()))
+                    .forEach(cols -> types.put(cols[0], cols[1]));
+            assertThat(types).as("queues declared by a transport whose default type is quorum")
+                    .containsKeys(topic, RabbitMqTransport.deadLetterQueue(topic), quorum.prefix() + ".unroutable")
+                    .allSatisfy((name, type) -> assertThat(type).as(name).isEqualTo("quorum"));
         } finally {
             quorum.close();
         }

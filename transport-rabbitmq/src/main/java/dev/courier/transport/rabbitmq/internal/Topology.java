@@ -26,15 +26,22 @@ public final class Topology {
 
     private final int deliveryLimit;
 
+    private final QueueType unroutableType;
+
     public Topology(String exchange, TopologyMode mode) {
-        this(exchange, mode, 0);
+        this(exchange, mode, 0, QueueType.CLASSIC);
     }
 
-    /** {@code deliveryLimit} (0 for none) becomes each quorum work queue's {@code x-delivery-limit}. */
-    public Topology(String exchange, TopologyMode mode, int deliveryLimit) {
+    /**
+     * {@code deliveryLimit} (0 for none) becomes each quorum work queue's {@code x-delivery-limit};
+     * {@code unroutableType} is the unroutable queue's type (the transport's default queue type, so that a cluster
+     * configured for quorum queues keeps no message on a single node).
+     */
+    public Topology(String exchange, TopologyMode mode, int deliveryLimit, QueueType unroutableType) {
         this.exchange = exchange;
         this.mode = mode;
         this.deliveryLimit = deliveryLimit;
+        this.unroutableType = unroutableType;
     }
 
     public String exchange() { return exchange; }
@@ -103,7 +110,8 @@ public final class Topology {
         });
         run(connection, "exchange '" + delayExit() + "' and queue '" + unroutableQueue() + "'", channel -> {
             channel.exchangeDeclare(unroutableQueue(), BuiltinExchangeType.FANOUT, true);
-            channel.queueDeclare(unroutableQueue(), true, false, false, Map.of("x-queue-type", "classic"));
+            channel.queueDeclare(unroutableQueue(), true, false, false,
+                    Map.of("x-queue-type", unroutableType.argument()));
             channel.queueBind(unroutableQueue(), unroutableQueue(), "");
             channel.exchangeDeclare(delayExit(), BuiltinExchangeType.HEADERS, true, false,
                     Map.of("alternate-exchange", unroutableQueue()));
