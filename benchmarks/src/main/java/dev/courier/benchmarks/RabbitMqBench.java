@@ -14,6 +14,8 @@ import dev.courier.message.MessageHeader;
 import dev.courier.message.MessageType;
 import dev.courier.spi.MessageConsumer;
 import dev.courier.spi.MessageProducer;
+import dev.courier.transport.rabbitmq.AmqpAddress;
+import dev.courier.transport.rabbitmq.QueueType;
 import dev.courier.transport.rabbitmq.RabbitMqConfig;
 import dev.courier.transport.rabbitmq.RabbitMqTransport;
 import java.io.IOException;
@@ -61,12 +63,25 @@ final class RabbitMqBench implements AutoCloseable {
     final ChannelSpec subscription;
 
     RabbitMqBench() throws Exception {
-        transport = RabbitMqTransport.connect(RabbitMqConfig.builder().uri(URI).exchange(prefix)
-                .confirmWindow(WINDOW).connectionName(prefix).build());
+        this(URI, QueueType.CLASSIC);
+    }
+
+    /**
+     * A bench on the broker or cluster at {@code uri} (several hosts allowed) whose work queue is of {@code type};
+     * the raw connection goes to the first host.
+     */
+    RabbitMqBench(String uri, QueueType type) throws Exception {
+        transport = RabbitMqTransport.connect(RabbitMqConfig.builder().uri(uri).exchange(prefix)
+                .defaultQueueType(type).confirmWindow(WINDOW).connectionName(prefix).build());
         subscription = ChannelSpec.of(topic).withPrefetch(PREFETCH);
         transport.declareChannel(subscription);
+        AmqpAddress first = transport.config().addresses().get(0);
         ConnectionFactory factory = new ConnectionFactory();
-        factory.setUri(URI);
+        factory.setHost(first.host());
+        factory.setPort(first.port());
+        factory.setVirtualHost(first.virtualHost());
+        factory.setUsername(first.username());
+        factory.setPassword(first.password());
         raw = factory.newConnection(prefix + "-raw");
     }
 
@@ -319,11 +334,12 @@ final class RabbitMqBench implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try (Channel channel = raw.createChannel()) {
-            for (String queue : List.of(topic, topic + ".dead-letters")) {
+            for (String queue : List.of(topic, RabbitMqTransport.deadLetterQueue(topic), prefix + ".unroutable")) {
                 channel.queueDelete(queue);
             }
-            channel.exchangeDelete(prefix);
-            channel.exchangeDelete(prefix + ".delay");
+            for (String exchange : RabbitMqTransport.declaredExchanges(prefix)) {
+                channel.exchangeDelete(exchange);
+            }
         }
         raw.close();
         transport.close();

@@ -97,7 +97,7 @@ public final class RabbitMqFullStackBenchmark {
     }
 
     /** Courier's side: a Dispatcher started for each run (so it never competes with the raw consumer). */
-    private static final class Courier {
+    static final class Courier {
         private final RabbitMqBench bench;
         private final CommandProcessor processor;
         private volatile long[] latencies = new long[0];
