@@ -24,6 +24,10 @@ final class RequestLoggingStep implements HandlerStep {
 
     @Override
     public void handle(Request request, RequestContext context, Chain next) {
+        if (!LOG.isInfoEnabled()) { // asked per request, so a level changed at run time takes effect
+            next.proceed(request, context); // no clock, no names, no argument arrays while INFO is off
+            return;
+        }
         if (!before) {
             LOG.info("{} handled {} {}", handlerName, request.getClass().getSimpleName(), request.id());
             next.proceed(request, context);
