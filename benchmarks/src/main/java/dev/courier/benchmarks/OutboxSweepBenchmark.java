@@ -22,7 +22,7 @@ import java.util.UUID;
  * batch, send it with confirms, mark it dispatched, repeat), against raw amqp-client publishing the same 256-byte
  * payloads with confirms and the same in-flight window and no database, in the same run. Target: at least 0.5x.
  * Run: {@code java -cp benchmarks/target/benchmarks.jar dev.courier.benchmarks.OutboxSweepBenchmark}
- * ({@code -Dmessages=N}, {@code -DbatchSize=N} (500), {@code -DinFlight=N} (8)).
+ * ({@code -Dmessages=N}, {@code -DbatchSize=N} and {@code -DinFlight=N}: the sweeper's defaults, 500 and 8).
  */
 public final class OutboxSweepBenchmark {
     private OutboxSweepBenchmark() {}

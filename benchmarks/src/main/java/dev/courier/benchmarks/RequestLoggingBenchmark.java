@@ -1,5 +1,6 @@
 package dev.courier.benchmarks;
 
+import dev.courier.Command;
 import dev.courier.HandlerRegistry;
 import dev.courier.Request;
 import dev.courier.RequestHandler;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
 @Fork(jvmArgsAppend = "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
 public class RequestLoggingBenchmark {
     /** A request with a value for the handler to add. */
-    public record Ping(java.util.UUID id, int value) implements Request {}
+    public record Ping(java.util.UUID id, int value) implements Command {}
 
     /** A user's own logging step. */
     @Retention(RetentionPolicy.RUNTIME)

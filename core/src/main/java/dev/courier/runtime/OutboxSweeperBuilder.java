@@ -13,9 +13,9 @@ public final class OutboxSweeperBuilder {
     final Producers producers;
     Clock clock = Clock.systemUTC();
     Duration minAge = Duration.ofSeconds(5);
-    int batchSize = 100;
+    int batchSize = 500;
     int maxBatches = 100;
-    int maxInFlight = 4;
+    int maxInFlight = 8;
     int parkAfter = OutboxSweeper.DEFAULT_PARK_AFTER;
     Duration lease = Duration.ofSeconds(60);
     Duration interval = Duration.ofSeconds(1);
@@ -29,7 +29,7 @@ public final class OutboxSweeperBuilder {
 
     /** Only messages at least this old: younger ones are probably still being posted. Default 5 s. */
     public OutboxSweeperBuilder minAge(Duration value) { minAge = notNegative(value, "minAge"); return this; }
-    /** Messages claimed and sent at once. Default 100. */
+    /** Messages claimed and sent at once. Default 500. */
     public OutboxSweeperBuilder batchSize(int value) { batchSize = positive(value, "batchSize"); return this; }
     /** Batches in one pass at most. Default 100. */
     public OutboxSweeperBuilder maxBatchesPerSweep(int value) { maxBatches = positive(value, "maxBatchesPerSweep"); return this; }
@@ -37,7 +37,7 @@ public final class OutboxSweeperBuilder {
     public OutboxSweeperBuilder lease(Duration value) { lease = positiveDuration(value, "lease"); return this; }
     /**
      * Batches claimed and not yet settled (confirmed and marked dispatched) at once, so that claiming, sending
-     * and marking overlap. Default 4. With 1, each batch is claimed, sent and settled before the next is claimed.
+     * and marking overlap. Default 8. With 1, each batch is claimed, sent and settled before the next is claimed.
      */
     public OutboxSweeperBuilder maxBatchesInFlight(int value) { maxInFlight = positive(value, "maxBatchesInFlight"); return this; }
     /** After how many refusals by the broker a message is parked (see {@link Outbox#parked}). Default 5. */

@@ -86,9 +86,10 @@ final class Rig implements AutoCloseable {
 
     /** Starts a sweeper over the outbox: every 200 ms, messages older than {@code minAge}. */
     OutboxSweeper startSweeper(Duration minAge) {
+        // 4 batches in flight (not the default 8): the scenarios' duplicate bounds count them
         sweeper = OutboxSweeper.builder(outbox, Producers.of(producer)).minAge(minAge).batchSize(500)
-                .interval(Duration.ofMillis(200)).lease(Duration.ofSeconds(15)).confirmTimeout(Duration.ofSeconds(10))
-                .build().start();
+                .maxBatchesInFlight(4).interval(Duration.ofMillis(200)).lease(Duration.ofSeconds(15))
+                .confirmTimeout(Duration.ofSeconds(10)).build().start();
         return sweeper;
     }
 

@@ -51,4 +51,31 @@ class RabbitMqDocTest {
         }
         assertThat(received).isEqualTo(message);
     }
+
+    @Test
+    void theClusterSnippetBuildsAConfigForThreeNodesOnQuorumQueues() {
+        java.util.concurrent.atomic.AtomicInteger customized = new java.util.concurrent.atomic.AtomicInteger();
+        // --- cluster snippet ---
+        RabbitMqConfig config = RabbitMqConfig.builder()
+                .uri("amqp://app:secret@rabbit-1:5672,rabbit-2:5672,rabbit-3:5672/prod")
+                .defaultQueueType(QueueType.QUORUM)       // work, dead-letter, delay and unroutable queues replicated
+                .deliveryLimit(5)                         // a message whose consumers keep dying is dead-lettered
+                .recoveryInterval(Duration.ofSeconds(2))  // pause before reconnecting (to a shuffled node)
+                .heartbeat(Duration.ofSeconds(10))        // a node gone silent is noticed in about 20 s
+                .connectionFactory(factory -> factory.setRequestedChannelMax(512))
+                .build();
+        // --- end of cluster snippet ---
+        assertThat(config.addresses()).extracting(AmqpAddress::host)
+                .containsExactly("rabbit-1", "rabbit-2", "rabbit-3");
+        assertThat(config.defaultQueueType()).isEqualTo(QueueType.QUORUM);
+        assertThat(config.nodes()).isEqualTo("rabbit-1:5672, rabbit-2:5672, rabbit-3:5672");
+        assertThat(config.toString()).doesNotContain("secret");
+        config.connectionFactoryCustomizer().accept(new com.rabbitmq.client.ConnectionFactory() {
+            @Override
+            public void setRequestedChannelMax(int requestedChannelMax) {
+                customized.set(requestedChannelMax);
+            }
+        });
+        assertThat(customized).hasValue(512);
+    }
 }
