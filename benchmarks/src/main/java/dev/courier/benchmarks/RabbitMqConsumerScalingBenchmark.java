@@ -1,13 +1,47 @@
 package dev.courier.benchmarks;
 
-import dev.courier.spi.MessageProducer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import dev.courier.HandlerRegistry;
+import dev.courier.Producers;
+import dev.courier.Subscription;
+import dev.courier.mapping.MessageMappers;
+import dev.courier.runtime.CommandProcessor;
+import dev.courier.runtime.Dispatcher;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Draining a full queue with 1, 2 and 4 competing consumers: Courier consumers (a pump thread each) against raw
- * client consumers (a channel each, acking in {@code handleDelivery}); prefetch 100, 256-byte persistent bodies.
+ * Draining a full queue with 1, 2 and 4 performers, the way an application consumes: a {@link Dispatcher} whose
+ * performers map each message's JSON to the command and run its handler, then acknowledge (prefetch 100). Against
+ * raw client code doing the same work: one channel per consumer, Jackson reading the same JSON into the same record,
+ * the same handler, a manual ack in {@code handleDelivery}. Both sides drain messages that Courier posted (same
+ * bodies and headers on the wire). Besides the rate, the client JVM's CPU time per message over the drain (process
+ * CPU time from {@code OperatingSystemMXBean}, all threads, the broker not included).
  * Run: {@code java -cp benchmarks/target/benchmarks.jar dev.courier.benchmarks.RabbitMqConsumerScalingBenchmark}.
  */
 public final class RabbitMqConsumerScalingBenchmark {
+    private static final String PAYLOAD = "x".repeat(RabbitMqBench.BODY - 90);
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    /** Rate and CPU microseconds per message of one drain. */
+    private record Drain(double rate, double cpuMicros) {}
+
     private RabbitMqConsumerScalingBenchmark() {}
 
     public static void main(String[] args) {
@@ -17,40 +51,139 @@ public final class RabbitMqConsumerScalingBenchmark {
     private static void measure() throws Exception {
         int n = Integer.getInteger("messages", 20_000);
         int rounds = 4;
-        try (RabbitMqBench bench = new RabbitMqBench(); MessageProducer producer = bench.transport.producer()) {
-            drain(bench, false, 1, n / 3);
-            drain(bench, true, 1, n / 3);
+        try (RabbitMqBench bench = new RabbitMqBench();
+                CommandProcessor poster = CommandProcessor.builder()
+                        .mappers(new MessageMappers().json(RabbitMqFullStackBenchmark.Job.class, bench.topic))
+                        .producers(Producers.of(bench.transport.producer())).build()) {
+            for (int w = 0; w < 2; w++) { // warm-up: the JIT, both sides
+                drain(bench, poster, true, 1, n / 2);
+                drain(bench, poster, false, 1, n / 2);
+            }
+            double[] courierAt = new double[5];
+            double[] rawAt = new double[5];
             for (int consumers : new int[] {1, 2, 4}) {
                 double[] raw = new double[rounds];
                 double[] courier = new double[rounds];
+                double courierCpu = 0;
+                double rawCpu = 0;
                 for (int r = 0; r < rounds; r++) {
                     boolean courierFirst = r % 2 == 1; // alternate which side goes first
-                    if (courierFirst) {
-                        courier[r] = drain(bench, true, consumers, n);
-                    }
-                    raw[r] = drain(bench, false, consumers, n);
-                    if (!courierFirst) {
-                        courier[r] = drain(bench, true, consumers, n);
+                    for (boolean side : courierFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                        Drain drain = drain(bench, poster, side, consumers, n);
+                        if (side) {
+                            courier[r] = drain.rate();
+                            courierCpu += drain.cpuMicros() / rounds;
+                        } else {
+                            raw[r] = drain.rate();
+                            rawCpu += drain.cpuMicros() / rounds;
+                        }
                     }
                 }
                 double figure = RabbitMqBench.overall(courier);
                 double baseline = RabbitMqBench.overall(raw);
-                System.out.printf("%d consumer(s): courier %.0f msgs/s, raw %.0f msgs/s, ratio %.2f%n", consumers,
-                        figure, baseline, figure / baseline);
+                courierAt[consumers] = figure;
+                rawAt[consumers] = baseline;
+                System.out.printf(Locale.ROOT, "%d performer(s): courier %.0f msgs/s %.1f us cpu/msg, raw %.0f msgs/s "
+                        + "%.1f us cpu/msg; rate ratio %.2f, cpu ratio %.2f%n", consumers, figure, courierCpu,
+                        baseline, rawCpu, figure / baseline, courierCpu / rawCpu);
                 System.out.println("BENCH name=e2e.rabbitmq.consume." + consumers + " figure="
                         + RabbitMqBench.format(figure) + " unit=msgs/s baseline=" + RabbitMqBench.format(baseline)
-                        + " target=ratio>=0.8");
+                        + " target=ratio>=0.9");
+                System.out.println("BENCH name=e2e.rabbitmq.consume." + consumers + ".cpu figure="
+                        + RabbitMqBench.format(courierCpu) + " unit=us/msg baseline=" + RabbitMqBench.format(rawCpu)
+                        + " target=ratio<=1.3");
             }
+            System.out.println("BENCH name=e2e.rabbitmq.consume.4-over-1 figure="
+                    + RabbitMqBench.format(courierAt[4] / courierAt[1]) + " unit=x baseline="
+                    + RabbitMqBench.format(rawAt[4] / rawAt[1]) + " target=figure>=1.0");
         }
     }
 
-    /** Fills the queue with n messages (raw publisher), then times draining it. */
-    private static double drain(RabbitMqBench bench, boolean courier, int consumers, int n) throws Exception {
+    /** Fills the queue with n messages posted by Courier, then times draining them with one side. */
+    private static Drain drain(RabbitMqBench bench, CommandProcessor poster, boolean courier, int consumers, int n)
+            throws Exception {
         bench.purge();
-        bench.rawPublish(n, 0);
+        List<CompletableFuture<UUID>> posted = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            posted.add(poster.postAsync(new RabbitMqFullStackBenchmark.Job(UUID.randomUUID(), i, PAYLOAD))
+                    .toCompletableFuture());
+        }
+        CompletableFuture.allOf(posted.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+        Handler handler = new Handler(n);
+        long cpu = OS.getProcessCpuTime();
         long start = System.nanoTime();
-        RabbitMqBench.Draining draining = courier ? bench.courierConsume(consumers, n)
-                : bench.rawConsume(consumers, n);
-        return draining.await(start).rate();
+        if (courier) {
+            try (CommandProcessor consuming = CommandProcessor.builder()
+                    .handlers(new HandlerRegistry().register(RabbitMqFullStackBenchmark.Job.class, handler::handle))
+                    .mappers(new MessageMappers().json(RabbitMqFullStackBenchmark.Job.class, bench.topic))
+                    .producers(Producers.of(bench.transport.producer())).build();
+                    Dispatcher dispatcher = Dispatcher.builder().processor(consuming)
+                            .subscription(Subscription.builder(bench.topic, RabbitMqFullStackBenchmark.Job.class)
+                                    .channel(bench.subscription.channel()).performers(consumers)
+                                    .prefetch(RabbitMqBench.PREFETCH).transport(bench.transport).build())
+                            .build().start()) {
+                handler.await();
+                long elapsed = System.nanoTime() - start;
+                long used = OS.getProcessCpuTime() - cpu;
+                dispatcher.stop(Duration.ofSeconds(10));
+                return new Drain(n / (elapsed / 1e9), used / 1e3 / n);
+            }
+        }
+        ObjectReader reader = new ObjectMapper().readerFor(RabbitMqFullStackBenchmark.Job.class);
+        List<Channel> channels = new ArrayList<>();
+        for (int c = 0; c < consumers; c++) {
+            Channel channel = bench.raw.createChannel();
+            channel.basicQos(RabbitMqBench.PREFETCH);
+            channel.basicConsume(bench.subscription.channel(), false, new DefaultConsumer(channel) {
+                @Override
+                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties,
+                        byte[] body) throws IOException {
+                    RabbitMqFullStackBenchmark.Job job = reader.readValue(body);
+                    handler.work(job);
+                    getChannel().basicAck(envelope.getDeliveryTag(), false);
+                    handler.count(); // after the ack: the drain ends with nothing left unacknowledged
+                }
+            });
+            channels.add(channel);
+        }
+        handler.await();
+        long elapsed = System.nanoTime() - start;
+        long used = OS.getProcessCpuTime() - cpu;
+        for (Channel channel : channels) {
+            channel.close();
+        }
+        return new Drain(n / (elapsed / 1e9), used / 1e3 / n);
+    }
+
+    /** The handler both sides run: reads the command's fields and counts it. */
+    private static final class Handler {
+        private final CountDownLatch done;
+        private final AtomicInteger count = new AtomicInteger();
+        private final AtomicLong sum = new AtomicLong();
+
+        Handler(int n) {
+            done = new CountDownLatch(n);
+        }
+
+        /** Courier's handler: the work, counted (the Dispatcher acknowledges after it returns). */
+        void handle(RabbitMqFullStackBenchmark.Job job) {
+            work(job);
+            count();
+        }
+
+        void work(RabbitMqFullStackBenchmark.Job job) {
+            sum.addAndGet(job.postedAt() + job.payload().length());
+        }
+
+        void count() {
+            count.incrementAndGet();
+            done.countDown();
+        }
+
+        void await() throws InterruptedException {
+            if (!done.await(5, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("only " + count.get() + " handled");
+            }
+        }
     }
 }
