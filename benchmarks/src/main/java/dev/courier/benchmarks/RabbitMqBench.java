@@ -304,6 +304,12 @@ final class RabbitMqBench implements AutoCloseable {
         System.exit(status);
     }
 
+    /** The CPU time this JVM used so far (every thread), in nanoseconds. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     static String format(double value) {
         return String.format(Locale.ROOT, "%.2f", value);
     }

@@ -13,7 +13,6 @@ import dev.courier.mapping.MessageMappers;
 import dev.courier.runtime.CommandProcessor;
 import dev.courier.runtime.Dispatcher;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +35,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RabbitMqConsumerScalingBenchmark {
     private static final String PAYLOAD = "x".repeat(RabbitMqBench.BODY - 90);
-    private static final com.sun.management.OperatingSystemMXBean OS =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     /** Rate and CPU microseconds per message of one drain. */
     private record Drain(double rate, double cpuMicros) {}
@@ -110,7 +107,7 @@ public final class RabbitMqConsumerScalingBenchmark {
         }
         CompletableFuture.allOf(posted.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
         Handler handler = new Handler(n);
-        long cpu = OS.getProcessCpuTime();
+        long cpu = RabbitMqBench.processCpuNanos();
         long start = System.nanoTime();
         if (courier) {
             try (CommandProcessor consuming = CommandProcessor.builder()
@@ -124,7 +121,7 @@ public final class RabbitMqConsumerScalingBenchmark {
                             .build().start()) {
                 handler.await();
                 long elapsed = System.nanoTime() - start;
-                long used = OS.getProcessCpuTime() - cpu;
+                long used = RabbitMqBench.processCpuNanos() - cpu;
                 dispatcher.stop(Duration.ofSeconds(10));
                 return new Drain(n / (elapsed / 1e9), used / 1e3 / n);
             }
@@ -148,7 +145,7 @@ public final class RabbitMqConsumerScalingBenchmark {
         }
         handler.await();
         long elapsed = System.nanoTime() - start;
-        long used = OS.getProcessCpuTime() - cpu;
+        long used = RabbitMqBench.processCpuNanos() - cpu;
         for (Channel channel : channels) {
             channel.close();
         }

@@ -43,54 +43,77 @@ public final class RabbitMqFullStackBenchmark {
     private static void measure() throws Exception {
         int n = Integer.getInteger("messages", 20_000);
         int paced = Integer.getInteger("pacedRate", 1000);
-        int rounds = 3;
         try (RabbitMqBench bench = new RabbitMqBench();
                 CommandProcessor processor = CommandProcessor.builder()
                         .mappers(new MessageMappers().json(Job.class, bench.topic))
                         .producers(Producers.of(bench.transport.producer())).build()) {
-            Courier courier = new Courier(bench, processor);
-            for (int w = 0; w < 2; w++) { // warm-up, both sides, unpaced and paced: the JIT has a long path to compile
-                courier.run(n, 0);
-                courier.run(paced, paced);
-                raw(bench, n, 0);
-                raw(bench, paced, paced);
+            for (int performers : new int[] {1, 4}) {
+                measure(bench, new Courier(bench, processor, performers), performers, n, paced);
             }
-            double[] courierRate = new double[rounds];
-            double[] rawRate = new double[rounds];
-            List<long[]> courierLatencies = new ArrayList<>();
-            List<long[]> rawLatencies = new ArrayList<>();
-            for (int r = 0; r < rounds; r++) {
-                boolean courierFirst = r % 2 == 0;
-                for (boolean side : courierFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
-                    System.gc();
-                    if (side) {
-                        courierRate[r] = courier.run(n, 0).rate();
-                        courierLatencies.add(courier.run(2 * paced, paced).latencies());
-                    } else {
-                        rawRate[r] = raw(bench, n, 0).rate();
-                        rawLatencies.add(raw(bench, 2 * paced, paced).latencies());
-                    }
-                }
-                System.out.printf(Locale.ROOT, "round %d: courier %.0f msgs/s, raw %.0f msgs/s%n", r + 1,
-                        courierRate[r], rawRate[r]);
-            }
-            double rate = RabbitMqBench.overall(courierRate);
-            double rateBase = RabbitMqBench.overall(rawRate);
-            double p99 = RabbitMqBench.pooled(courierLatencies).percentileMillis(0.99);
-            double p99Base = RabbitMqBench.pooled(rawLatencies).percentileMillis(0.99);
-            System.out.printf(Locale.ROOT, "full stack (postAsync -> outbox -> broker -> Dispatcher -> handler -> ack):"
-                    + " courier %.0f msgs/s, raw %.0f msgs/s, ratio %.2f; p99 at %d msgs/s courier %.2f ms, raw %.2f "
-                    + "ms, ratio %.2f%n", rate, rateBase, rate / rateBase, paced, p99, p99Base, p99 / p99Base);
-            System.out.println("BENCH name=e2e.rabbitmq.fullstack.rate figure=" + RabbitMqBench.format(rate)
-                    + " unit=msgs/s baseline=" + RabbitMqBench.format(rateBase) + " target=ratio>=0.8");
-            System.out.println("BENCH name=e2e.rabbitmq.fullstack.p99 figure=" + RabbitMqBench.format(p99)
-                    + " unit=ms baseline=" + RabbitMqBench.format(p99Base) + " target=ratio<=1.5");
         }
     }
 
-    private static RabbitMqBench.Result raw(RabbitMqBench bench, int n, int perSecond) throws Exception {
+    /**
+     * One performer count: Courier with that many performers against the raw client with that many consumers
+     * (channels); rates and CPU per message from unpaced runs, p99 from paced ones.
+     */
+    private static void measure(RabbitMqBench bench, Courier courier, int performers, int n, int paced)
+            throws Exception {
+        int rounds = 3;
+        for (int w = 0; w < 2; w++) { // warm-up, both sides, unpaced and paced: the JIT has a long path to compile
+            courier.run(n, 0);
+            courier.run(paced, paced);
+            raw(bench, performers, n, 0);
+            raw(bench, performers, paced, paced);
+        }
+        double[] courierRate = new double[rounds];
+        double[] rawRate = new double[rounds];
+        long courierCpu = 0;
+        long rawCpu = 0;
+        List<long[]> courierLatencies = new ArrayList<>();
+        List<long[]> rawLatencies = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            boolean courierFirst = r % 2 == 0;
+            for (boolean side : courierFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                System.gc();
+                long cpu = RabbitMqBench.processCpuNanos();
+                if (side) {
+                    courierRate[r] = courier.run(n, 0).rate();
+                    courierCpu += RabbitMqBench.processCpuNanos() - cpu;
+                    courierLatencies.add(courier.run(2 * paced, paced).latencies());
+                } else {
+                    rawRate[r] = raw(bench, performers, n, 0).rate();
+                    rawCpu += RabbitMqBench.processCpuNanos() - cpu;
+                    rawLatencies.add(raw(bench, performers, 2 * paced, paced).latencies());
+                }
+            }
+            System.out.printf(Locale.ROOT, "%d performer(s), round %d: courier %.0f msgs/s, raw %.0f msgs/s%n",
+                    performers, r + 1, courierRate[r], rawRate[r]);
+        }
+        double rate = RabbitMqBench.overall(courierRate);
+        double rateBase = RabbitMqBench.overall(rawRate);
+        double p99 = RabbitMqBench.pooled(courierLatencies).percentileMillis(0.99);
+        double p99Base = RabbitMqBench.pooled(rawLatencies).percentileMillis(0.99);
+        double cpu = courierCpu / 1e3 / ((double) n * rounds);
+        double cpuBase = rawCpu / 1e3 / ((double) n * rounds);
+        System.out.printf(Locale.ROOT, "full stack with %d performer(s) (postAsync -> outbox -> broker -> Dispatcher ->"
+                + " handler -> ack): courier %.0f msgs/s, raw %.0f msgs/s, ratio %.2f; p99 at %d msgs/s courier %.2f "
+                + "ms, raw %.2f ms, ratio %.2f; client CPU per message courier %.1f us, raw %.1f us, ratio %.2f%n",
+                performers, rate, rateBase, rate / rateBase, paced, p99, p99Base, p99 / p99Base, cpu, cpuBase,
+                cpu / cpuBase);
+        String name = "e2e.rabbitmq.fullstack" + (performers == 1 ? "" : "." + performers);
+        System.out.println("BENCH name=" + name + ".rate figure=" + RabbitMqBench.format(rate)
+                + " unit=msgs/s baseline=" + RabbitMqBench.format(rateBase) + " target=ratio>=0.9");
+        System.out.println("BENCH name=" + name + ".p99 figure=" + RabbitMqBench.format(p99)
+                + " unit=ms baseline=" + RabbitMqBench.format(p99Base) + " target=ratio<=1.2");
+        System.out.println("BENCH name=" + name + ".cpu figure=" + RabbitMqBench.format(cpu)
+                + " unit=us/msg baseline=" + RabbitMqBench.format(cpuBase) + " target=ratio<=1.3");
+    }
+
+    private static RabbitMqBench.Result raw(RabbitMqBench bench, int consumers, int n, int perSecond)
+            throws Exception {
         bench.purge();
-        RabbitMqBench.Draining draining = bench.rawConsume(1, n);
+        RabbitMqBench.Draining draining = bench.rawConsume(consumers, n);
         long start = System.nanoTime();
         bench.rawPublish(n, perSecond);
         return draining.await(start);
@@ -104,10 +127,16 @@ public final class RabbitMqFullStackBenchmark {
         private final AtomicInteger handled = new AtomicInteger();
         private volatile CountDownLatch done = new CountDownLatch(0);
         private volatile long lastAt;
+        private final int performers;
 
         Courier(RabbitMqBench bench, CommandProcessor processor) {
+            this(bench, processor, 1);
+        }
+
+        Courier(RabbitMqBench bench, CommandProcessor processor, int performers) {
             this.bench = bench;
             this.processor = processor;
+            this.performers = performers;
         }
 
         RabbitMqBench.Result run(int n, int perSecond) throws Exception {
@@ -129,7 +158,8 @@ public final class RabbitMqFullStackBenchmark {
                     .producers(Producers.of(bench.transport.producer())).build();
                     Dispatcher dispatcher = Dispatcher.builder().processor(consuming)
                             .subscription(Subscription.builder(bench.topic, Job.class).channel(bench.subscription.channel())
-                                    .prefetch(RabbitMqBench.PREFETCH).transport(bench.transport).build())
+                                    .performers(performers).prefetch(RabbitMqBench.PREFETCH)
+                                    .transport(bench.transport).build())
                             .build().start()) {
                 List<CompletableFuture<UUID>> posted = new ArrayList<>(n);
                 long start = System.nanoTime();
