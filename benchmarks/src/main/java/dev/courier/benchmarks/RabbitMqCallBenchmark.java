@@ -98,7 +98,10 @@ public final class RabbitMqCallBenchmark {
                     channel.queueDelete(topic + ".dead-letters");
                     channel.queueDelete(Reply.ADDRESS_PREFIX + prefix);
                     channel.queueDelete(Reply.ADDRESS_PREFIX + prefix + ".dead-letters");
-                    channel.exchangeDelete(prefix);
+                    channel.queueDelete(prefix + ".unroutable");
+                    for (String exchange : RabbitMqTransport.declaredExchanges(prefix)) {
+                        channel.exchangeDelete(exchange);
+                    }
                 } catch (IOException | RuntimeException e) {
                     System.err.println("cleanup: " + e);
                 }
