@@ -1,6 +1,7 @@
 package dev.courier.internal;
 
 import dev.courier.ChannelState;
+import dev.courier.CourierListener;
 import dev.courier.Subscription;
 import dev.courier.mapping.MessageMappers;
 import java.time.Clock;
@@ -18,7 +19,7 @@ public final class ChannelRunner {
 
     /** What a pump needs from its dispatcher, fixed when the dispatcher is built. */
     public record Settings(LocalHandling handling, MessageMappers mappers, Clock clock, ThreadFactory threads,
-            Duration minBackoff, Duration maxBackoff) {}
+            Duration minBackoff, Duration maxBackoff, CourierListener listener) {}
 
     private final Subscription subscription;
     private final Settings settings;
@@ -51,7 +52,7 @@ public final class ChannelRunner {
         unacceptable.reset();
         for (int i = 1; i <= subscription.performers(); i++) {
             MessagePump pump = new MessagePump(this, settings.handling(), settings.mappers(), settings.clock(),
-                    settings.minBackoff(), settings.maxBackoff());
+                    settings.minBackoff(), settings.maxBackoff(), settings.listener());
             pump.prepare();
             Thread thread = settings.threads().newThread(pump);
             thread.setName("courier-pump-" + subscription.channel() + "-" + i);

@@ -1,6 +1,7 @@
 package dev.courier.internal;
 
 import dev.courier.Command;
+import dev.courier.CourierListener;
 import dev.courier.Event;
 import dev.courier.MdcKeys;
 import dev.courier.MessageRecoverer;
@@ -40,9 +41,13 @@ final class MessagePump implements Runnable {
     /** The last failure to receive or settle, until a receive succeeds again; null while healthy. */
     private volatile String failure;
     private volatile MessageConsumer consumer;
+    private final CourierListener listener;
+    private final String channelName;
 
     MessagePump(ChannelRunner channel, LocalHandling handling, MessageMappers mappers, Clock clock,
-            Duration minBackoff, Duration maxBackoff) {
+            Duration minBackoff, Duration maxBackoff, CourierListener listener) {
+        this.listener = listener;
+        this.channelName = channel.subscription().channel();
         this.channel = channel;
         this.subscription = channel.subscription();
         this.handling = handling;
@@ -61,6 +66,7 @@ final class MessagePump implements Runnable {
             consumer = subscription.transport().createConsumer(subscription.channelSpec());
         } catch (RuntimeException e) {
             failure = "cannot open the channel, retrying: " + e.getMessage();
+            listener.channelFailing(channelName, failure);
             LOG.warn("Channel '{}' (topic '{}') could not be opened yet; its pump will retry: {}",
                     subscription.channel(), subscription.topic(), e.toString());
         }
@@ -112,6 +118,7 @@ final class MessagePump implements Runnable {
                         LOG.info("Channel '{}' (topic '{}') receives again", subscription.channel(),
                                 subscription.topic());
                         failure = null;
+                        listener.channelRecovered(channelName);
                     }
                     if (message == null) {
                         continue;
@@ -123,6 +130,7 @@ final class MessagePump implements Runnable {
                     process(message);
                 } catch (RuntimeException e) {
                     failure = "failed, reconnecting in " + backoff.toMillis() + " ms: " + e.getMessage();
+                    listener.channelFailing(channelName, failure);
                     LOG.warn("Channel '{}' (topic '{}') failed; retrying in {} ms: {}", subscription.channel(),
                             subscription.topic(), backoff.toMillis(), e.toString());
                     closeConsumer();
@@ -156,6 +164,7 @@ final class MessagePump implements Runnable {
     }
 
     private void decideAndSettle(Message message) {
+        listener.received(channelName, message);
         Settlement.Decision decision = Settlement.admit(message, subscription);
         if (decision == null) {
             Request request = null;
@@ -164,10 +173,20 @@ final class MessagePump implements Runnable {
             } catch (RuntimeException e) {
                 decision = Settlement.unacceptable(message, e);
                 channel.unacceptable(e.getMessage());
+                listener.unacceptable(channelName, message, e);
             }
             if (request != null) {
-                decision = Settlement.afterHandling(message, handle(request, message), subscription);
+                if (listener == CourierListener.NONE) {
+                    decision = Settlement.afterHandling(message, handle(request, message), subscription);
+                } else {
+                    long start = System.nanoTime();
+                    Throwable failure = handle(request, message);
+                    listener.handled(channelName, message, System.nanoTime() - start, failure);
+                    decision = Settlement.afterHandling(message, failure, subscription);
+                }
             }
+        } else if (decision instanceof Settlement.GiveUp giveUp) {
+            listener.unacceptable(channelName, message, giveUp.cause());
         }
         settle(message, decision);
     }
@@ -196,12 +215,14 @@ final class MessagePump implements Runnable {
             }
             consumer.acknowledge(message);
             channel.acknowledged();
+            listener.acknowledged(channelName, message);
         } else if (decision instanceof Settlement.Requeue requeue) {
             LOG.info("Requeueing {} on '{}' in {} ms after attempt {} of {}: {}", message.id(),
                     subscription.channel(), requeue.delay().toMillis(), requeue.attempts(),
                     subscription.requeueCount() + 1, requeue.cause().toString());
             consumer.requeue(message, requeue.delay());
             channel.requeued();
+            listener.requeued(channelName, message, requeue.delay(), requeue.attempts());
         } else if (decision instanceof Settlement.GiveUp giveUp) {
             giveUp(message, giveUp);
         } else {
@@ -229,12 +250,14 @@ final class MessagePump implements Runnable {
                     subscription.channel(), giveUp.reason(), why.detail());
             consumer.acknowledge(message);
             channel.deadLettered();
+            listener.deadLettered(channelName, message, why);
             return;
         }
         LOG.warn("Dead-lettering {} from '{}' ({}): {}", message.id(), subscription.channel(), giveUp.reason(),
                 why.detail());
         consumer.reject(message, why);
         channel.deadLettered();
+        listener.deadLettered(channelName, message, why);
     }
 
     private void closeConsumer() {

@@ -1,5 +1,6 @@
 package dev.courier.internal;
 
+import dev.courier.CourierListener;
 import dev.courier.ProducerException;
 import dev.courier.Producers;
 import dev.courier.message.Message;
@@ -33,7 +34,10 @@ public final class OutboxSender {
     private final Clock clock;
     private final Executor executor;
 
-    public OutboxSender(Producers producers, Outbox outbox, Clock clock, Executor executor) {
+    private final CourierListener listener;
+
+    public OutboxSender(Producers producers, Outbox outbox, Clock clock, Executor executor, CourierListener listener) {
+        this.listener = listener;
         this.producers = producers;
         this.outbox = outbox;
         this.clock = clock;
@@ -66,6 +70,7 @@ public final class OutboxSender {
         try {
             producer = producer(topic, ids);
         } catch (ProducerException e) {
+            notDispatched(messages, e);
             return CompletableFuture.failedFuture(e);
         }
         if (messages.size() > 1) {
@@ -79,9 +84,11 @@ public final class OutboxSender {
         }
         BiFunction<Void, Throwable, List<UUID>> settle = (ok, failure) -> {
             if (failure != null) {
-                throw new CompletionException(failed(topic, ids, Futures.unwrap(failure)));
+                ProducerException why = failed(topic, ids, Futures.unwrap(failure));
+                notDispatched(messages, why);
+                throw new CompletionException(why);
             }
-            outbox.markDispatched(ids, clock.instant());
+            markDispatched(messages, ids);
             return ids;
         };
         // Already confirmed (an in-process broker confirms as it accepts): mark on this thread, the caller's own,
@@ -108,17 +115,21 @@ public final class OutboxSender {
         CompletableFuture<Void> all = CompletableFuture.allOf(each.toArray(CompletableFuture[]::new));
         BiFunction<Void, Throwable, List<UUID>> settle = (ignored, anyFailure) -> {
             List<UUID> sent = new ArrayList<>(messages.size());
+            List<Message> sentMessages = new ArrayList<>(messages.size());
             Map<UUID, Throwable> failed = new LinkedHashMap<>();
             for (int i = 0; i < messages.size(); i++) {
                 CompletableFuture<Void> one = each.get(i);
                 if (one.isCompletedExceptionally()) {
-                    failed.put(messages.get(i).id(), Futures.unwrap(one.handle((ok, e) -> e).join()));
+                    Throwable why = Futures.unwrap(one.handle((ok, e) -> e).join());
+                    failed.put(messages.get(i).id(), why);
+                    notDispatched(List.of(messages.get(i)), why);
                 } else {
                     sent.add(messages.get(i).id());
+                    sentMessages.add(messages.get(i));
                 }
             }
             if (!sent.isEmpty()) {
-                outbox.markDispatched(sent, clock.instant());
+                markDispatched(sentMessages, sent);
             }
             if (!failed.isEmpty()) {
                 throw new CompletionException(new PartlySentException(topic, sent, failed));
@@ -145,12 +156,18 @@ public final class OutboxSender {
             }
         }
         List<UUID> ids = ids(messages);
-        MessageProducer producer = producer(topic, ids);
+        MessageProducer producer;
+        try {
+            producer = producer(topic, ids);
+        } catch (ProducerException e) {
+            notDispatched(messages, e);
+            throw e;
+        }
         CompletableFuture<Void> sent;
         try {
             sent = send(producer, messages);
         } catch (RuntimeException e) {
-            throw failed(topic, ids, e);
+            throw notDispatched(messages, failed(topic, ids, e));
         }
         try {
             if (sent.isDone()) {
@@ -159,26 +176,42 @@ public final class OutboxSender {
                 sent.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             }
         } catch (CompletionException | ExecutionException e) {
-            throw failed(topic, ids, Futures.unwrap(e));
+            throw notDispatched(messages, failed(topic, ids, Futures.unwrap(e)));
         } catch (TimeoutException e) {
-            markWhenConfirmed(sent, ids);
+            markWhenConfirmed(sent, messages, ids);
             throw Futures.notConfirmed(what, timeout);
         } catch (InterruptedException e) {
-            markWhenConfirmed(sent, ids);
+            markWhenConfirmed(sent, messages, ids);
             Thread.currentThread().interrupt();
             throw Futures.interrupted(what, e);
         }
-        outbox.markDispatched(ids, clock.instant());
+        markDispatched(messages, ids);
         return ids;
     }
 
     /** A confirm that comes after the caller stopped waiting still marks the messages, on the executor. */
-    private void markWhenConfirmed(CompletableFuture<Void> sent, List<UUID> ids) {
+    private void markWhenConfirmed(CompletableFuture<Void> sent, List<Message> messages, List<UUID> ids) {
         sent.whenCompleteAsync((ok, failure) -> {
             if (failure == null) {
-                outbox.markDispatched(ids, clock.instant());
+                markDispatched(messages, ids);
+            } else {
+                notDispatched(messages, Futures.unwrap(failure));
             }
         }, executor);
+    }
+
+    private void markDispatched(List<Message> messages, List<UUID> ids) {
+        outbox.markDispatched(ids, clock.instant());
+        if (listener != CourierListener.NONE) {
+            messages.forEach(listener::dispatched);
+        }
+    }
+
+    private <T extends Throwable> T notDispatched(List<Message> messages, T cause) {
+        if (listener != CourierListener.NONE) {
+            messages.forEach(m -> listener.notDispatched(m, cause));
+        }
+        return cause;
     }
 
     private MessageProducer producer(String topic, List<UUID> ids) {

@@ -1,5 +1,6 @@
 package dev.courier.internal;
 
+import dev.courier.CourierListener;
 import dev.courier.OutboxException;
 import dev.courier.Request;
 import dev.courier.mapping.MessageMappers;
@@ -30,8 +31,11 @@ public final class Posting {
     private final OutboxSender sender;
     private final Clock clock;
     private final Duration confirmTimeout;
+    private final CourierListener listener;
 
-    public Posting(MessageMappers mappers, Outbox outbox, OutboxSender sender, Clock clock, Duration confirmTimeout) {
+    public Posting(MessageMappers mappers, Outbox outbox, OutboxSender sender, Clock clock, Duration confirmTimeout,
+            CourierListener listener) {
+        this.listener = listener;
         this.mappers = mappers;
         this.outbox = outbox;
         this.sender = sender;
@@ -87,6 +91,9 @@ public final class Posting {
             messages.add(mappers.toMessage(request, Duration.ZERO, clock));
         }
         outbox.add(messages, transaction);
+        if (listener != CourierListener.NONE) {
+            messages.forEach(listener::deposited);
+        }
         return messages.stream().map(Message::id).toList();
     }
 
@@ -111,6 +118,7 @@ public final class Posting {
         Objects.requireNonNull(delay, "delay");
         Message message = addressing.apply(mappers.toMessage(request, delay, clock));
         outbox.add(List.of(message), OutboxTransaction.NONE);
+        listener.deposited(message);
         return message;
     }
 

@@ -4,6 +4,7 @@ import dev.courier.AmbiguousHandlerException;
 import dev.courier.Command;
 import dev.courier.ConfigurationException;
 import dev.courier.ContextualHandler;
+import dev.courier.CourierListener;
 import dev.courier.CourierException;
 import dev.courier.Event;
 import dev.courier.HandlerFailedException;
@@ -55,9 +56,11 @@ public final class CommandProcessor implements AutoCloseable {
     private final MessageMappers mappers;
     private final ExecutorService executor;
     private final boolean ownsExecutor;
+    private final CourierListener listener;
 
     CommandProcessor(LocalHandling local, Posting posting, Calls calls, MessageMappers mappers,
-            ExecutorService executor, boolean ownsExecutor) {
+            ExecutorService executor, boolean ownsExecutor, CourierListener listener) {
+        this.listener = listener;
         this.local = local;
         this.posting = posting;
         this.calls = calls;
@@ -78,7 +81,18 @@ public final class CommandProcessor implements AutoCloseable {
      * @throws AmbiguousHandlerException when more than one is
      */
     public void send(Command command) {
-        local.send(command, null);
+        if (listener == CourierListener.NONE) {
+            local.send(command, null);
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            local.send(command, null);
+        } catch (RuntimeException | Error e) {
+            listener.handledInProcess(command, System.nanoTime() - start, e);
+            throw e;
+        }
+        listener.handledInProcess(command, System.nanoTime() - start, null);
     }
 
     /**
@@ -86,7 +100,18 @@ public final class CommandProcessor implements AutoCloseable {
      * one fails; the failures are then thrown together as a {@link PublishFailedException}. No handler is fine.
      */
     public void publish(Event event) {
-        local.publish(event, null);
+        if (listener == CourierListener.NONE) {
+            local.publish(event, null);
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            local.publish(event, null);
+        } catch (RuntimeException | Error e) {
+            listener.handledInProcess(event, System.nanoTime() - start, e);
+            throw e;
+        }
+        listener.handledInProcess(event, System.nanoTime() - start, null);
     }
 
     /** {@link #send(Command)} on the processor's executor. */
@@ -253,6 +278,11 @@ public final class CommandProcessor implements AutoCloseable {
     /** In-process handling, which a {@link Dispatcher}'s pumps hand every received message to. */
     LocalHandling localHandling() {
         return local;
+    }
+
+    /** The listener a Dispatcher built on this processor reports to (already safe to call). */
+    CourierListener listener() {
+        return listener;
     }
 
     /** Stops the reply listener and shuts down the executor the processor made (not one handed to the builder). */

@@ -18,6 +18,8 @@ import dev.courier.pipeline.StepFactory;
 import dev.courier.spi.Inbox;
 import dev.courier.spi.NamedThreadFactory;
 import dev.courier.spi.Outbox;
+import dev.courier.CourierListener;
+import dev.courier.internal.SafeListener;
 import dev.courier.spi.Transport;
 import dev.courier.store.InMemoryInbox;
 import dev.courier.store.InMemoryOutbox;
@@ -46,8 +48,18 @@ public final class CommandProcessorBuilder {
     private Duration confirmTimeout = Duration.ofSeconds(30);
     private Transport replyChannel;
     private String replyAddress;
+    private CourierListener listener = CourierListener.NONE;
 
     CommandProcessorBuilder() {}
+
+    /**
+     * Tells {@code listener} every step of the messages this processor sends, posts and (through a Dispatcher built
+     * on it) receives; see {@link CourierListener}. Default: none.
+     */
+    public CommandProcessorBuilder listener(CourierListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
 
     public CommandProcessorBuilder handlers(HandlerRegistry registry) {
         this.handlers = Objects.requireNonNull(registry, "handlers");
@@ -163,12 +175,13 @@ public final class CommandProcessorBuilder {
             PipelineBuilder pipelines = new PipelineBuilder(stepFactories, policies,
                     inbox == null ? new InMemoryInbox(clock, Duration.ofDays(1)) : inbox, clock, exec);
             LocalHandling local = new LocalHandling(handlers, handlerFactory, pipelines);
-            Posting posting = new Posting(mappers, store, new OutboxSender(sending, store, clock, exec), clock,
-                    confirmTimeout);
+            CourierListener safe = SafeListener.of(listener);
+            Posting posting = new Posting(mappers, store, new OutboxSender(sending, store, clock, exec, safe), clock,
+                    confirmTimeout, safe);
             ReplyListener replies = replyChannel == null ? null : new ReplyListener(replyAddress != null
                     ? replyAddress : Reply.ADDRESS_PREFIX + UUID.randomUUID(), replyChannel, mappers, clock);
             Calls calls = new Calls(replies, mappers, sending, clock, confirmTimeout);
-            return new CommandProcessor(local, posting, calls, mappers, exec, ownsExecutor);
+            return new CommandProcessor(local, posting, calls, mappers, exec, ownsExecutor, safe);
         } catch (RuntimeException e) {
             if (ownsExecutor) {
                 exec.shutdownNow();

@@ -204,7 +204,8 @@ public final class Dispatcher implements AutoCloseable {
                 throw new ConfigurationException("Dispatcher needs a processor");
             }
             ChannelRunner.Settings settings = new ChannelRunner.Settings(processor.localHandling(),
-                    mappers != null ? mappers : processor.mappers(), clock, threadFactory, minBackoff, maxBackoff);
+                    mappers != null ? mappers : processor.mappers(), clock, threadFactory, minBackoff, maxBackoff,
+                    processor.listener());
             subscriptions.forEach(s -> check(s, settings));
             return new Dispatcher(settings, subscriptions);
         }

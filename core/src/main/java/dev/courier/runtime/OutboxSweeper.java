@@ -2,12 +2,14 @@ package dev.courier.runtime;
 
 import dev.courier.ConfigurationException;
 import dev.courier.CourierException;
+import dev.courier.CourierListener;
 import dev.courier.MessageRefusedException;
 import dev.courier.OutboxException;
 import dev.courier.Producers;
 import dev.courier.internal.Futures;
 import dev.courier.internal.OutboxSender;
 import dev.courier.internal.PartlySentException;
+import dev.courier.internal.SafeListener;
 import dev.courier.message.Message;
 import dev.courier.spi.NamedThreadFactory;
 import dev.courier.spi.Outbox;
@@ -47,6 +49,7 @@ public final class OutboxSweeper implements AutoCloseable {
 
     private final Outbox outbox;
     private final OutboxSender sender;
+    private final CourierListener listener;
     private final Clock clock;
     private final Duration minAge;
     private final int batchSize;
@@ -83,7 +86,8 @@ public final class OutboxSweeper implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("courier-sweeper"));
         this.marker = Executors.newCachedThreadPool(new NamedThreadFactory("courier-sweeper-mark"));
         this.claimer = Executors.newSingleThreadExecutor(new NamedThreadFactory("courier-sweeper-claim"));
-        this.sender = new OutboxSender(b.producers, b.outbox, b.clock, marker);
+        this.listener = SafeListener.of(b.listener);
+        this.sender = new OutboxSender(b.producers, b.outbox, b.clock, marker, listener);
     }
 
     public static OutboxSweeperBuilder builder(Outbox outbox, Producers producers) {
@@ -102,6 +106,7 @@ public final class OutboxSweeper implements AutoCloseable {
      */
     public int sweep() {
         int sent = 0;
+        int taken = 0;
         boolean failed = false;
         Deque<Sending> inFlight = new ArrayDeque<>();
         CompletableFuture<List<Message>> ahead = null;
@@ -116,6 +121,7 @@ public final class OutboxSweeper implements AutoCloseable {
                     claimed++;
                 }
                 inFlight.addLast(new Sending(sender.send(batch), batch));
+                taken += batch.size();
                 if (ahead != null) {
                     batch = join(ahead);
                     ahead = null;
@@ -149,6 +155,7 @@ public final class OutboxSweeper implements AutoCloseable {
         if (sent > 0) {
             LOG.info("Outbox sweep sent {} outstanding message(s)", sent);
         }
+        listener.swept(sent, taken - sent);
         Instant now = clock.instant();
         if (retention != null && (lastRetention == null || !now.isBefore(lastRetention.plus(RETENTION_EVERY)))) {
             lastRetention = now;

@@ -1,6 +1,7 @@
 package dev.courier.runtime;
 
 import dev.courier.ConfigurationException;
+import dev.courier.CourierListener;
 import dev.courier.Producers;
 import dev.courier.spi.Outbox;
 import java.time.Clock;
@@ -21,6 +22,7 @@ public final class OutboxSweeperBuilder {
     Duration interval = Duration.ofSeconds(1);
     Duration confirmTimeout = Duration.ofSeconds(30);
     Duration retention = OutboxSweeper.DEFAULT_RETENTION;
+    CourierListener listener = CourierListener.NONE;
 
     OutboxSweeperBuilder(Outbox outbox, Producers producers) {
         this.outbox = Objects.requireNonNull(outbox, "outbox");
@@ -53,6 +55,12 @@ public final class OutboxSweeperBuilder {
     public OutboxSweeperBuilder retention(Duration value) { retention = positiveDuration(value, "retention"); return this; }
     /** Never deletes dispatched messages (then call {@link Outbox#deleteDispatchedBefore} yourself). */
     public OutboxSweeperBuilder keepDispatched() { retention = null; return this; }
+    /** Tells {@code value} each pass ({@link CourierListener#swept}) and each message dispatched or not. */
+    public OutboxSweeperBuilder listener(CourierListener value) {
+        listener = Objects.requireNonNull(value, "listener");
+        return this;
+    }
+
     public OutboxSweeperBuilder clock(Clock value) { clock = Objects.requireNonNull(value, "clock"); return this; }
 
     public OutboxSweeper build() {

@@ -27,7 +27,8 @@ class DocSnippetsTest {
     /** The pages whose Java snippets this test guards. */
     static Stream<String> pages() {
         return Stream.of("README.md", "docs/getting-started.md", "docs/concepts.md", "docs/operations.md",
-                "docs/wire-format.md", "docs/comparison.md", "docs/from-scratch.md", "docs/architecture.md", "docs/testing.md", "docs/dispatcher.md");
+                "docs/wire-format.md", "docs/comparison.md", "docs/from-scratch.md", "docs/architecture.md", "docs/testing.md", "docs/dispatcher.md",
+                "docs/observability.md");
     }
 
     @ParameterizedTest
