@@ -61,7 +61,8 @@ class CyclesTest {
     /** Core's packages: the root and its sub-packages that no other module owns. */
     private static boolean isCore(String pkg) {
         return pkg.equals("dev.courier") || (pkg.startsWith("dev.courier.") && !pkg.startsWith("dev.courier.transport")
-                && !pkg.startsWith("dev.courier.store.jdbc") && !pkg.startsWith("dev.courier.test"));
+                && !pkg.startsWith("dev.courier.store.jdbc") && !pkg.startsWith("dev.courier.test")
+                && !pkg.startsWith("dev.courier.micrometer"));
     }
 
     /** Tarjan's algorithm over the top-level classes of the library (a nested class counts as its outer class). */

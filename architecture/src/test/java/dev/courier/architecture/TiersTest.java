@@ -71,6 +71,11 @@ class TiersTest {
         noClasses().that().resideInAPackage("dev.courier.store.jdbc..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.courier.transport..", "dev.courier.test..")
                 .check(LIBRARY);
+        // Metrics sit on core's listener only: no transport, store, test kit or core internals.
+        noClasses().that().resideInAPackage("dev.courier.micrometer..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.courier.transport..",
+                        "dev.courier.store.jdbc..", "dev.courier.test..", "dev.courier.internal..")
+                .check(LIBRARY);
         // The test kit is built on the in-memory transport (its JUnit extension); it knows no broker or database.
         noClasses().that().resideInAPackage("dev.courier.test..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.courier.transport.rabbitmq..",
@@ -94,7 +99,7 @@ class TiersTest {
                         "dev.courier.spi..", "dev.courier.message..", "dev.courier.mapping..", "dev.courier.pipeline..",
                         "dev.courier.steps..", "dev.courier.store")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.courier.transport..",
-                        "dev.courier.store.jdbc..", "dev.courier.test..")
+                        "dev.courier.store.jdbc..", "dev.courier.test..", "dev.courier.micrometer..")
                 .check(LIBRARY);
     }
 
