@@ -20,6 +20,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -50,6 +51,8 @@ public final class OutboxSweeper implements AutoCloseable {
     private final Outbox outbox;
     private final OutboxSender sender;
     private final CourierListener listener;
+    private volatile Instant lastPass;
+    private volatile String lastFailure;
     private final Clock clock;
     private final Duration minAge;
     private final int batchSize;
@@ -156,6 +159,8 @@ public final class OutboxSweeper implements AutoCloseable {
             LOG.info("Outbox sweep sent {} outstanding message(s)", sent);
         }
         listener.swept(sent, taken - sent);
+        lastPass = clock.instant();
+        lastFailure = null;
         Instant now = clock.instant();
         if (retention != null && (lastRetention == null || !now.isBefore(lastRetention.plus(RETENTION_EVERY)))) {
             lastRetention = now;
@@ -241,8 +246,19 @@ public final class OutboxSweeper implements AutoCloseable {
         try {
             sweep();
         } catch (RuntimeException e) {
+            lastFailure = e.toString();
             LOG.warn("Outbox sweep failed: {}", e.toString());
         }
+    }
+
+    /** When the last pass ended (by the sweeper's clock); empty before the first. For health checks. */
+    public Optional<Instant> lastPass() {
+        return Optional.ofNullable(lastPass);
+    }
+
+    /** Why the last started pass failed, while no pass has ended since; empty otherwise. */
+    public Optional<String> lastFailure() {
+        return Optional.ofNullable(lastFailure);
     }
 
     @Override

@@ -11,7 +11,9 @@ import dev.courier.Subscription;
 import dev.courier.mapping.MessageMappers;
 import dev.courier.message.Message;
 import dev.courier.runtime.CommandProcessor;
+import dev.courier.runtime.CourierHealth;
 import dev.courier.runtime.Dispatcher;
+import dev.courier.runtime.Health;
 import dev.courier.spi.DeadLetterReason;
 import java.time.Duration;
 import java.util.UUID;
@@ -70,5 +72,32 @@ class ObservabilityDocTest {
         Await.until(Duration.ofSeconds(10), () -> "one handling counted", () -> counting.handled.sum() == 1);
         assertThat(counting.failed.sum()).isZero();
         assertThat(counting.handlingNanos.sum()).isPositive();
+    }
+
+    @Test
+    void theHealthSnippetReportsUp() {
+        HandlerRegistry handlers = new HandlerRegistry().register(TaskReminder.class, reminder -> {});
+        MessageMappers mappers = new MessageMappers().json(TaskReminder.class, "task.reminder");
+        Producers producers = Producers.of(courier.transport());
+        dev.courier.spi.Outbox outbox = new dev.courier.store.InMemoryOutbox();
+        CommandProcessor processor = courier.closeAfter(CommandProcessor.builder().handlers(handlers)
+                .mappers(mappers).producers(producers).outbox(outbox).build());
+        Dispatcher dispatcher = courier.closeAfter(Dispatcher.builder().processor(processor)
+                .subscription(Subscription.builder("task.reminder", TaskReminder.class)
+                        .transport(courier.transport()).build()).build().start());
+        dev.courier.runtime.OutboxSweeper sweeper = courier.closeAfter(
+                dev.courier.runtime.OutboxSweeper.builder(outbox, producers).build());
+        sweeper.sweep();
+        // snippet health
+        CourierHealth health = CourierHealth.builder()
+                .dispatcher(dispatcher)                          // each channel: FAILING or STOPPED is DOWN
+                .outbox(outbox, 10_000)                          // DEGRADED past 10,000 outstanding
+                .sweeper(sweeper, Duration.ofMinutes(1))         // DEGRADED when no pass ended for a minute
+                .build();
+        Health now = health.check();                             // UP, DEGRADED or DOWN, with one check per part
+        String line = now.summary();                             // "UP", or the status and what is not UP
+        // end health
+        assertThat(now.status()).isEqualTo(Health.Status.UP);
+        assertThat(line).isEqualTo("UP");
     }
 }
