@@ -1,6 +1,7 @@
 package dev.courier.internal;
 
 import dev.courier.ChannelState;
+import dev.courier.ContextPropagator;
 import dev.courier.CourierListener;
 import dev.courier.Subscription;
 import dev.courier.mapping.MessageMappers;
@@ -19,7 +20,7 @@ public final class ChannelRunner {
 
     /** What a pump needs from its dispatcher, fixed when the dispatcher is built. */
     public record Settings(LocalHandling handling, MessageMappers mappers, Clock clock, ThreadFactory threads,
-            Duration minBackoff, Duration maxBackoff, CourierListener listener) {}
+            Duration minBackoff, Duration maxBackoff, CourierListener listener, ContextPropagator propagator) {}
 
     private final Subscription subscription;
     private final Settings settings;
@@ -52,7 +53,7 @@ public final class ChannelRunner {
         unacceptable.reset();
         for (int i = 1; i <= subscription.performers(); i++) {
             MessagePump pump = new MessagePump(this, settings.handling(), settings.mappers(), settings.clock(),
-                    settings.minBackoff(), settings.maxBackoff(), settings.listener());
+                    settings.minBackoff(), settings.maxBackoff(), settings.listener(), settings.propagator());
             pump.prepare();
             Thread thread = settings.threads().newThread(pump);
             thread.setName("courier-pump-" + subscription.channel() + "-" + i);

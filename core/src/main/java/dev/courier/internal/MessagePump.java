@@ -1,6 +1,7 @@
 package dev.courier.internal;
 
 import dev.courier.Command;
+import dev.courier.ContextPropagator;
 import dev.courier.CourierListener;
 import dev.courier.Event;
 import dev.courier.MdcKeys;
@@ -42,11 +43,13 @@ final class MessagePump implements Runnable {
     private volatile String failure;
     private volatile MessageConsumer consumer;
     private final CourierListener listener;
+    private final ContextPropagator propagator;
     private final String channelName;
 
     MessagePump(ChannelRunner channel, LocalHandling handling, MessageMappers mappers, Clock clock,
-            Duration minBackoff, Duration maxBackoff, CourierListener listener) {
+            Duration minBackoff, Duration maxBackoff, CourierListener listener, ContextPropagator propagator) {
         this.listener = listener;
+        this.propagator = propagator;
         this.channelName = channel.subscription().channel();
         this.channel = channel;
         this.subscription = channel.subscription();
@@ -154,7 +157,7 @@ final class MessagePump implements Runnable {
         if (message.header().correlationId() != null) {
             MDC.put(MdcKeys.CORRELATION_ID, message.header().correlationId().toString());
         }
-        try {
+        try (ContextPropagator.Scope context = Contexts.restore(propagator, message, subscription.channel())) {
             decideAndSettle(message);
         } finally {
             MDC.remove(MdcKeys.MESSAGE_ID);

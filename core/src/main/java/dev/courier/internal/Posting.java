@@ -1,5 +1,6 @@
 package dev.courier.internal;
 
+import dev.courier.ContextPropagator;
 import dev.courier.CourierListener;
 import dev.courier.OutboxException;
 import dev.courier.Request;
@@ -32,10 +33,12 @@ public final class Posting {
     private final Clock clock;
     private final Duration confirmTimeout;
     private final CourierListener listener;
+    private final ContextPropagator propagator;
 
     public Posting(MessageMappers mappers, Outbox outbox, OutboxSender sender, Clock clock, Duration confirmTimeout,
-            CourierListener listener) {
+            CourierListener listener, ContextPropagator propagator) {
         this.listener = listener;
+        this.propagator = propagator;
         this.mappers = mappers;
         this.outbox = outbox;
         this.sender = sender;
@@ -88,7 +91,7 @@ public final class Posting {
         List<Message> messages = new ArrayList<>(requests.size());
         for (Request request : requests) {
             Requests.require(request, "depositPost");
-            messages.add(mappers.toMessage(request, Duration.ZERO, clock));
+            messages.add(Contexts.carry(propagator, mappers.toMessage(request, Duration.ZERO, clock)));
         }
         outbox.add(messages, transaction);
         if (listener != CourierListener.NONE) {
@@ -116,7 +119,7 @@ public final class Posting {
     private Message deposit(Request request, Duration delay, String operation, UnaryOperator<Message> addressing) {
         Requests.require(request, operation);
         Objects.requireNonNull(delay, "delay");
-        Message message = addressing.apply(mappers.toMessage(request, delay, clock));
+        Message message = Contexts.carry(propagator, addressing.apply(mappers.toMessage(request, delay, clock)));
         outbox.add(List.of(message), OutboxTransaction.NONE);
         listener.deposited(message);
         return message;

@@ -3,6 +3,7 @@ package dev.courier.runtime;
 import dev.courier.AmbiguousHandlerException;
 import dev.courier.Command;
 import dev.courier.ConfigurationException;
+import dev.courier.ContextPropagator;
 import dev.courier.ContextualHandler;
 import dev.courier.CourierListener;
 import dev.courier.CourierException;
@@ -57,10 +58,12 @@ public final class CommandProcessor implements AutoCloseable {
     private final ExecutorService executor;
     private final boolean ownsExecutor;
     private final CourierListener listener;
+    private final ContextPropagator propagator;
 
     CommandProcessor(LocalHandling local, Posting posting, Calls calls, MessageMappers mappers,
-            ExecutorService executor, boolean ownsExecutor, CourierListener listener) {
+            ExecutorService executor, boolean ownsExecutor, CourierListener listener, ContextPropagator propagator) {
         this.listener = listener;
+        this.propagator = propagator;
         this.local = local;
         this.posting = posting;
         this.calls = calls;
@@ -283,6 +286,11 @@ public final class CommandProcessor implements AutoCloseable {
     /** The listener a Dispatcher built on this processor reports to (already safe to call). */
     CourierListener listener() {
         return listener;
+    }
+
+    /** The propagator a Dispatcher built on this processor restores contexts with. */
+    ContextPropagator propagator() {
+        return propagator;
     }
 
     /** Stops the reply listener and shuts down the executor the processor made (not one handed to the builder). */

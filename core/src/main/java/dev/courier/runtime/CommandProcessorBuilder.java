@@ -18,6 +18,7 @@ import dev.courier.pipeline.StepFactory;
 import dev.courier.spi.Inbox;
 import dev.courier.spi.NamedThreadFactory;
 import dev.courier.spi.Outbox;
+import dev.courier.ContextPropagator;
 import dev.courier.CourierListener;
 import dev.courier.internal.SafeListener;
 import dev.courier.spi.Transport;
@@ -49,6 +50,7 @@ public final class CommandProcessorBuilder {
     private Transport replyChannel;
     private String replyAddress;
     private CourierListener listener = CourierListener.NONE;
+    private ContextPropagator propagator = ContextPropagator.NONE;
 
     CommandProcessorBuilder() {}
 
@@ -56,6 +58,16 @@ public final class CommandProcessorBuilder {
      * Tells {@code listener} every step of the messages this processor sends, posts and (through a Dispatcher built
      * on it) receives; see {@link CourierListener}. Default: none.
      */
+    /**
+     * Carries the poster's context (a trace, baggage) in the headers of every message this processor posts, and
+     * restores it around the handling of every message a Dispatcher built on it receives; see
+     * {@link ContextPropagator}. Default: none.
+     */
+    public CommandProcessorBuilder contextPropagator(ContextPropagator propagator) {
+        this.propagator = Objects.requireNonNull(propagator, "contextPropagator");
+        return this;
+    }
+
     public CommandProcessorBuilder listener(CourierListener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
         return this;
@@ -177,11 +189,11 @@ public final class CommandProcessorBuilder {
             LocalHandling local = new LocalHandling(handlers, handlerFactory, pipelines);
             CourierListener safe = SafeListener.of(listener);
             Posting posting = new Posting(mappers, store, new OutboxSender(sending, store, clock, exec, safe), clock,
-                    confirmTimeout, safe);
+                    confirmTimeout, safe, propagator);
             ReplyListener replies = replyChannel == null ? null : new ReplyListener(replyAddress != null
                     ? replyAddress : Reply.ADDRESS_PREFIX + UUID.randomUUID(), replyChannel, mappers, clock);
             Calls calls = new Calls(replies, mappers, sending, clock, confirmTimeout);
-            return new CommandProcessor(local, posting, calls, mappers, exec, ownsExecutor, safe);
+            return new CommandProcessor(local, posting, calls, mappers, exec, ownsExecutor, safe, propagator);
         } catch (RuntimeException e) {
             if (ownsExecutor) {
                 exec.shutdownNow();

@@ -205,7 +205,7 @@ public final class Dispatcher implements AutoCloseable {
             }
             ChannelRunner.Settings settings = new ChannelRunner.Settings(processor.localHandling(),
                     mappers != null ? mappers : processor.mappers(), clock, threadFactory, minBackoff, maxBackoff,
-                    processor.listener());
+                    processor.listener(), processor.propagator());
             subscriptions.forEach(s -> check(s, settings));
             return new Dispatcher(settings, subscriptions);
         }
