@@ -2,6 +2,7 @@ package dev.courier.internal;
 
 import dev.courier.AmbiguousHandlerException;
 import dev.courier.Command;
+import dev.courier.CourierListener;
 import dev.courier.Event;
 import dev.courier.HandlerFactory;
 import dev.courier.HandlerFailedException;
@@ -73,6 +74,22 @@ public final class LocalHandling {
     }
 
     /** Whether a handler is registered for this request type. */
+    /** {@code send} or {@code publish} in process, timed, with the outcome told to {@code listener}. */
+    public void timed(Request request, CourierListener listener) {
+        long start = System.nanoTime();
+        try {
+            if (request instanceof Command command) {
+                send(command, null);
+            } else {
+                publish((Event) request, null);
+            }
+        } catch (RuntimeException | Error e) {
+            listener.handledInProcess(request, System.nanoTime() - start, e);
+            throw e;
+        }
+        listener.handledInProcess(request, System.nanoTime() - start, null);
+    }
+
     public boolean handles(Class<? extends Request> requestType) {
         return bindings.containsKey(requestType);
     }

@@ -86,16 +86,9 @@ public final class CommandProcessor implements AutoCloseable {
     public void send(Command command) {
         if (listener == CourierListener.NONE) {
             local.send(command, null);
-            return;
+        } else {
+            local.timed(command, listener);
         }
-        long start = System.nanoTime();
-        try {
-            local.send(command, null);
-        } catch (RuntimeException | Error e) {
-            listener.handledInProcess(command, System.nanoTime() - start, e);
-            throw e;
-        }
-        listener.handledInProcess(command, System.nanoTime() - start, null);
     }
 
     /**
@@ -105,16 +98,9 @@ public final class CommandProcessor implements AutoCloseable {
     public void publish(Event event) {
         if (listener == CourierListener.NONE) {
             local.publish(event, null);
-            return;
+        } else {
+            local.timed(event, listener);
         }
-        long start = System.nanoTime();
-        try {
-            local.publish(event, null);
-        } catch (RuntimeException | Error e) {
-            listener.handledInProcess(event, System.nanoTime() - start, e);
-            throw e;
-        }
-        listener.handledInProcess(event, System.nanoTime() - start, null);
     }
 
     /** {@link #send(Command)} on the processor's executor. */
