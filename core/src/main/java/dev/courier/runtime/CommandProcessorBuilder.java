@@ -27,7 +27,9 @@ import dev.courier.store.InMemoryOutbox;
 import java.lang.annotation.Annotation;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -49,15 +51,11 @@ public final class CommandProcessorBuilder {
     private Duration confirmTimeout = Duration.ofSeconds(30);
     private Transport replyChannel;
     private String replyAddress;
-    private CourierListener listener = CourierListener.NONE;
+    private final List<CourierListener> listeners = new ArrayList<>();
     private ContextPropagator propagator = ContextPropagator.NONE;
 
     CommandProcessorBuilder() {}
 
-    /**
-     * Tells {@code listener} every step of the messages this processor sends, posts and (through a Dispatcher built
-     * on it) receives; see {@link CourierListener}. Default: none.
-     */
     /**
      * Carries the poster's context (a trace, baggage) in the headers of every message this processor posts, and
      * restores it around the handling of every message a Dispatcher built on it receives; see
@@ -68,8 +66,13 @@ public final class CommandProcessorBuilder {
         return this;
     }
 
+    /**
+     * Tells {@code listener} every step of the messages this processor sends, posts and (through a Dispatcher built
+     * on it) receives; see {@link CourierListener}. Call it again to add more: each is told, in the order added, and
+     * one that throws keeps no other from being told. Default: none.
+     */
     public CommandProcessorBuilder listener(CourierListener listener) {
-        this.listener = Objects.requireNonNull(listener, "listener");
+        listeners.add(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
@@ -187,7 +190,7 @@ public final class CommandProcessorBuilder {
             PipelineBuilder pipelines = new PipelineBuilder(stepFactories, policies,
                     inbox == null ? new InMemoryInbox(clock, Duration.ofDays(1)) : inbox, clock, exec);
             LocalHandling local = new LocalHandling(handlers, handlerFactory, pipelines);
-            CourierListener safe = SafeListener.of(listener);
+            CourierListener safe = SafeListener.of(listeners);
             Posting posting = new Posting(mappers, store, new OutboxSender(sending, store, clock, exec, safe), clock,
                     confirmTimeout, safe, propagator);
             ReplyListener replies = replyChannel == null ? null : new ReplyListener(replyAddress != null

@@ -89,7 +89,7 @@ public final class OutboxSweeper implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("courier-sweeper"));
         this.marker = Executors.newCachedThreadPool(new NamedThreadFactory("courier-sweeper-mark"));
         this.claimer = Executors.newSingleThreadExecutor(new NamedThreadFactory("courier-sweeper-claim"));
-        this.listener = SafeListener.of(b.listener);
+        this.listener = SafeListener.of(b.listeners);
         this.sender = new OutboxSender(b.producers, b.outbox, b.clock, marker, listener);
     }
 

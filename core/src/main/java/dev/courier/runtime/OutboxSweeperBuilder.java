@@ -6,6 +6,8 @@ import dev.courier.Producers;
 import dev.courier.spi.Outbox;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /** Configures an {@link OutboxSweeper}; every value is checked as it is set. */
@@ -22,7 +24,7 @@ public final class OutboxSweeperBuilder {
     Duration interval = Duration.ofSeconds(1);
     Duration confirmTimeout = Duration.ofSeconds(30);
     Duration retention = OutboxSweeper.DEFAULT_RETENTION;
-    CourierListener listener = CourierListener.NONE;
+    final List<CourierListener> listeners = new ArrayList<>();
 
     OutboxSweeperBuilder(Outbox outbox, Producers producers) {
         this.outbox = Objects.requireNonNull(outbox, "outbox");
@@ -55,9 +57,12 @@ public final class OutboxSweeperBuilder {
     public OutboxSweeperBuilder retention(Duration value) { retention = positiveDuration(value, "retention"); return this; }
     /** Never deletes dispatched messages (then call {@link Outbox#deleteDispatchedBefore} yourself). */
     public OutboxSweeperBuilder keepDispatched() { retention = null; return this; }
-    /** Tells {@code value} each pass ({@link CourierListener#swept}) and each message dispatched or not. */
+    /**
+     * Tells {@code value} each pass ({@link CourierListener#swept}) and each message dispatched or not; call it
+     * again to add more.
+     */
     public OutboxSweeperBuilder listener(CourierListener value) {
-        listener = Objects.requireNonNull(value, "listener");
+        listeners.add(Objects.requireNonNull(value, "listener"));
         return this;
     }
 

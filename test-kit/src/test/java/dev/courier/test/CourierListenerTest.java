@@ -141,7 +141,7 @@ class CourierListenerTest {
     }
 
     @Test
-    void aListenerThatThrowsChangesNothing() {
+    void aListenerThatThrowsChangesNothingAndTheNextIsStillTold() {
         CourierListener throwing = new CourierListener() {
             @Override
             public void received(String channel, Message message) {
@@ -158,14 +158,21 @@ class CourierListenerTest {
                 throw new IllegalStateException("listener bug");
             }
         };
-        CommandProcessor processor = processor(throwing);
+        CommandProcessor processor = courier.closeAfter(CommandProcessor.builder().listener(throwing).listener(events)
+                .handlers(new HandlerRegistry().register(Job.class, this::handle))
+                .mappers(new MessageMappers().json(Job.class, "jobs"))
+                .producers(Producers.of(courier.transport())).build());
         dispatcher(processor);
         Job ok = new Job(Request.newId(), "ok");
 
         processor.post(ok);
 
         courier.broker().awaitAcknowledged("jobs", 1, WAIT);
+        Await.until(WAIT, () -> "the second listener told everything: " + events,
+                () -> events.of(ok.id()).size() == 5);
         assertThat(attempts.get(ok.id())).hasValue(1);
+        assertThat(events.of(ok.id())).containsSubsequence("deposited", "dispatched")
+                .containsSubsequence("received", "handled ok", "acknowledged");
     }
 
     /** Records each event by message id (or request id), as short strings. */
