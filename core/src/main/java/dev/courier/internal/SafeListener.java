@@ -6,6 +6,7 @@ import dev.courier.message.Message;
 import dev.courier.spi.DeadLetterReason;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,150 +37,80 @@ public final class SafeListener implements CourierListener {
         return told.size() == 1 && told.get(0) instanceof SafeListener safe ? safe : new SafeListener(told);
     }
 
-    private static void failed(CourierListener delegate, String method, RuntimeException e) {
-        LOG.warn("CourierListener {}.{} threw; ignored: {}", delegate.getClass().getName(), method, e.toString());
+    /** Tells every delegate, in order; what one throws is logged and the next is told all the same. */
+    private void each(String method, Consumer<CourierListener> call) {
+        for (CourierListener delegate : delegates) {
+            try {
+                call.accept(delegate);
+            } catch (RuntimeException e) {
+                LOG.warn("CourierListener {}.{} threw; ignored: {}", delegate.getClass().getName(), method,
+                        e.toString());
+            }
+        }
     }
 
     @Override
     public void handledInProcess(Request request, long nanos, Throwable failure) {
-        for (CourierListener delegate : delegates) {
-            try {
-                delegate.handledInProcess(request, nanos, failure);
-            } catch (RuntimeException e) {
-                failed(delegate, "handledInProcess", e);
-            }
-        }
+        each("handledInProcess", d -> d.handledInProcess(request, nanos, failure));
     }
 
     @Override
     public void deposited(Message message) {
-        for (CourierListener delegate : delegates) {
-            try {
-                delegate.deposited(message);
-            } catch (RuntimeException e) {
-                failed(delegate, "deposited", e);
-            }
-        }
+        each("deposited", d -> d.deposited(message));
     }
 
     @Override
     public void dispatched(Message message) {
-        for (CourierListener delegate : delegates) {
-            try {
-                delegate.dispatched(message);
-            } catch (RuntimeException e) {
-                failed(delegate, "dispatched", e);
-            }
-        }
+        each("dispatched", d -> d.dispatched(message));
     }
 
     @Override
     public void notDispatched(Message message, Throwable cause) {
-        for (CourierListener delegate : delegates) {
-            try {
-                delegate.notDispatched(message, cause);
-            } catch (RuntimeException e) {
-                failed(delegate, "notDispatched", e);
-            }
-        }
+        each("notDispatched", d -> d.notDispatched(message, cause));
     }
 
     @Override
     public void received(String channel, Message message) {
-        for (CourierListener delegate : delegates) {
-            try {
-                delegate.received(channel, message);
-            } catch (RuntimeException e) {
-                failed(delegate, "received", e);
-            }
-        }
+        each("received", d -> d.received(channel, message));
     }
 
     @Override
     public void unacceptable(String channel, Message message, Throwable cause) {
-        for (CourierListener delegate : delegates) {
-            try {
-                delegate.unacceptable(channel, message, cause);
-            } catch (RuntimeException e) {
-                failed(delegate, "unacceptable", e);
-            }
-        }
+        each("unacceptable", d -> d.unacceptable(channel, message, cause));
     }
 
     @Override
     public void handled(String channel, Message message, long nanos, Throwable failure) {
-        for (CourierListener delegate : delegates) {
-            try {
-                delegate.handled(channel, message, nanos, failure);
-            } catch (RuntimeException e) {
-                failed(delegate, "handled", e);
-            }
-        }
+        each("handled", d -> d.handled(channel, message, nanos, failure));
     }
 
     @Override
     public void acknowledged(String channel, Message message) {
-        for (CourierListener delegate : delegates) {
-            try {
-                delegate.acknowledged(channel, message);
-            } catch (RuntimeException e) {
-                failed(delegate, "acknowledged", e);
-            }
-        }
+        each("acknowledged", d -> d.acknowledged(channel, message));
     }
 
     @Override
     public void requeued(String channel, Message message, Duration delay, int attempts) {
-        for (CourierListener delegate : delegates) {
-            try {
-                delegate.requeued(channel, message, delay, attempts);
-            } catch (RuntimeException e) {
-                failed(delegate, "requeued", e);
-            }
-        }
+        each("requeued", d -> d.requeued(channel, message, delay, attempts));
     }
 
     @Override
     public void deadLettered(String channel, Message message, DeadLetterReason reason) {
-        for (CourierListener delegate : delegates) {
-            try {
-                delegate.deadLettered(channel, message, reason);
-            } catch (RuntimeException e) {
-                failed(delegate, "deadLettered", e);
-            }
-        }
+        each("deadLettered", d -> d.deadLettered(channel, message, reason));
     }
 
     @Override
     public void channelFailing(String channel, String reason) {
-        for (CourierListener delegate : delegates) {
-            try {
-                delegate.channelFailing(channel, reason);
-            } catch (RuntimeException e) {
-                failed(delegate, "channelFailing", e);
-            }
-        }
+        each("channelFailing", d -> d.channelFailing(channel, reason));
     }
 
     @Override
     public void channelRecovered(String channel) {
-        for (CourierListener delegate : delegates) {
-            try {
-                delegate.channelRecovered(channel);
-            } catch (RuntimeException e) {
-                failed(delegate, "channelRecovered", e);
-            }
-        }
+        each("channelRecovered", d -> d.channelRecovered(channel));
     }
 
     @Override
     public void swept(int sent, int failed) {
-        for (CourierListener delegate : delegates) {
-            try {
-                delegate.swept(sent, failed);
-            } catch (RuntimeException e) {
-                failed(delegate, "swept", e);
-            }
-        }
+        each("swept", d -> d.swept(sent, failed));
     }
 }
