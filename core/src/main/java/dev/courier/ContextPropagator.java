@@ -1,9 +1,10 @@
 package dev.courier;
 
+import dev.courier.message.Message;
 import java.util.Map;
 
 /**
- * Carries the poster's context (a trace, baggage) to the handler in another process: {@link #capture()} runs on
+ * Carries the poster's context (a trace, baggage) to the handler in another process: {@link #capture} runs on
  * the posting thread when a message is made, and what it returns goes into the message's header bag, so it is
  * stored with the outbox row and sent as headers (on RabbitMQ, AMQP headers of the same names: W3C
  * {@code traceparent}, {@code tracestate}, {@code baggage}), even when the sweeper sends the message much later.
@@ -16,7 +17,7 @@ public interface ContextPropagator {
     /** Carries nothing. */
     ContextPropagator NONE = new ContextPropagator() {
         @Override
-        public Map<String, String> capture() {
+        public Map<String, String> capture(Message message) {
             return Map.of();
         }
 
@@ -27,11 +28,12 @@ public interface ContextPropagator {
     };
 
     /**
-     * The headers that carry the caller's context now, for a message being posted; empty when there is none. Names
+     * The headers that carry the caller's context now into {@code message}, which is being posted (its topic, id and
+     * header are final; its bag gets what this returns); empty when there is none. Names
      * must not start with {@code courier-} or {@code x-} (Courier's own and the broker's); entries the message
      * already has are kept.
      */
-    Map<String, String> capture();
+    Map<String, String> capture(Message message);
 
     /**
      * Makes the context carried by {@code headers} (a received message's header bag) current on this thread, for

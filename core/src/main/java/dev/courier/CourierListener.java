@@ -26,6 +26,12 @@ public interface CourierListener {
     /** A posted message was stored in the outbox ({@code post}, {@code postAsync}, {@code postFor}, {@code depositPost}). */
     default void deposited(Message message) {}
 
+    /**
+     * A message is about to be handed to its producer (right after a post commits, or by a sweep or a repost);
+     * {@link #dispatched} or {@link #notDispatched} follows for it, on whichever thread learns the outcome.
+     */
+    default void sending(Message message) {}
+
     /** The broker confirmed a message and the outbox marked it dispatched (after a post, a clear, a repost or a sweep). */
     default void dispatched(Message message) {}
 
@@ -55,6 +61,12 @@ public interface CourierListener {
 
     /** A channel's performer receives again after {@link #channelFailing}. */
     default void channelRecovered(String channel) {}
+
+    /** A reply reached the caller of {@code call} or {@code postFor} that waited for it. */
+    default void replyMatched(Message reply) {}
+
+    /** A reply came for nobody (its caller timed out or is gone): acknowledged and dropped. */
+    default void replyDropped(Message reply) {}
 
     /** One sweep pass of an outbox sweeper: messages claimed and sent (and marked dispatched), and how many failed. */
     default void swept(int sent, int failed) {}

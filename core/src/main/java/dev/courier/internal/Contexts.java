@@ -15,7 +15,7 @@ final class Contexts {
     private Contexts() {}
 
     /**
-     * The message with the caller's context in its header bag (see {@link ContextPropagator#capture()}): stored
+     * The message with the caller's context in its header bag (see {@link ContextPropagator#capture}): stored
      * with it in the outbox, sent with it. The message's own entries win; names Courier or the broker own are
      * dropped, with a warning.
      */
@@ -23,7 +23,7 @@ final class Contexts {
         if (propagator == ContextPropagator.NONE) {
             return message;
         }
-        Map<String, String> captured = propagator.capture();
+        Map<String, String> captured = propagator.capture(message);
         if (captured == null || captured.isEmpty()) {
             return message;
         }

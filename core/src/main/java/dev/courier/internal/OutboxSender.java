@@ -106,7 +106,7 @@ public final class OutboxSender {
         for (Message message : messages) {
             CompletableFuture<Void> one;
             try {
-                one = producer.send(message);
+                one = send(producer, List.of(message));
             } catch (RuntimeException e) {
                 one = CompletableFuture.failedFuture(e);
             }
@@ -218,7 +218,11 @@ public final class OutboxSender {
         return producers.require(topic, () -> "messages " + ids + " stay outstanding in the outbox");
     }
 
-    private static CompletableFuture<Void> send(MessageProducer producer, List<Message> messages) {
+    /** Hands the messages to the producer, telling the listener first. */
+    private CompletableFuture<Void> send(MessageProducer producer, List<Message> messages) {
+        if (listener != CourierListener.NONE) {
+            messages.forEach(listener::sending);
+        }
         return messages.size() == 1 ? producer.send(messages.get(0)) : producer.sendBatch(messages);
     }
 

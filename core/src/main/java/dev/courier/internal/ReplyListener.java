@@ -1,6 +1,7 @@
 package dev.courier.internal;
 
 import dev.courier.CourierException;
+import dev.courier.CourierListener;
 import dev.courier.Reply;
 import dev.courier.Request;
 import dev.courier.mapping.MessageMappers;
@@ -50,6 +51,7 @@ public final class ReplyListener implements AutoCloseable {
     private final ChannelSpec channel;
     private final MessageMappers mappers;
     private final Clock clock;
+    private final CourierListener listener;
     private final Map<UUID, Pending> pending = new ConcurrentHashMap<>();
     private final Map<String, Recipient> recipients = new ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
@@ -57,8 +59,10 @@ public final class ReplyListener implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public ReplyListener(String address, Transport transport, MessageMappers mappers, Clock clock) {
+    public ReplyListener(String address, Transport transport, MessageMappers mappers, Clock clock,
+            CourierListener listener) {
         this.address = address;
+        this.listener = listener;
         this.mappers = mappers;
         this.clock = clock;
         this.transport = transport;
@@ -170,6 +174,9 @@ public final class ReplyListener implements AutoCloseable {
             dropped.incrementAndGet();
             LOG.info("Dropping reply {} (correlation {}): no caller waits for it any more", message.id(),
                     correlationId);
+            listener.replyDropped(message);
+        } else {
+            listener.replyMatched(message);
         }
         consumer.acknowledge(message);
     }

@@ -60,6 +60,11 @@ public final class SafeListener implements CourierListener {
     }
 
     @Override
+    public void sending(Message message) {
+        each("sending", d -> d.sending(message));
+    }
+
+    @Override
     public void dispatched(Message message) {
         each("dispatched", d -> d.dispatched(message));
     }
@@ -107,6 +112,16 @@ public final class SafeListener implements CourierListener {
     @Override
     public void channelRecovered(String channel) {
         each("channelRecovered", d -> d.channelRecovered(channel));
+    }
+
+    @Override
+    public void replyMatched(Message reply) {
+        each("replyMatched", d -> d.replyMatched(reply));
+    }
+
+    @Override
+    public void replyDropped(Message reply) {
+        each("replyDropped", d -> d.replyDropped(reply));
     }
 
     @Override

@@ -194,7 +194,7 @@ public final class CommandProcessorBuilder {
             Posting posting = new Posting(mappers, store, new OutboxSender(sending, store, clock, exec, safe), clock,
                     confirmTimeout, safe, propagator);
             ReplyListener replies = replyChannel == null ? null : new ReplyListener(replyAddress != null
-                    ? replyAddress : Reply.ADDRESS_PREFIX + UUID.randomUUID(), replyChannel, mappers, clock);
+                    ? replyAddress : Reply.ADDRESS_PREFIX + UUID.randomUUID(), replyChannel, mappers, clock, safe);
             Calls calls = new Calls(replies, mappers, sending, clock, confirmTimeout);
             return new CommandProcessor(local, posting, calls, mappers, exec, ownsExecutor, safe, propagator);
         } catch (RuntimeException e) {

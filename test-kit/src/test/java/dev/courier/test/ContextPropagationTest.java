@@ -10,6 +10,7 @@ import dev.courier.Producers;
 import dev.courier.Request;
 import dev.courier.Subscription;
 import dev.courier.mapping.MessageMappers;
+import dev.courier.message.Message;
 import dev.courier.runtime.CommandProcessor;
 import dev.courier.runtime.Dispatcher;
 import dev.courier.runtime.OutboxSweeper;
@@ -38,7 +39,7 @@ class ContextPropagationTest {
     /** Carries {@link #CURRENT} as {@code traceparent}. */
     static final class ThreadLocalTrace implements ContextPropagator {
         @Override
-        public Map<String, String> capture() {
+        public Map<String, String> capture(Message message) {
             String trace = CURRENT.get();
             return trace == null ? Map.of() : Map.of("traceparent", trace);
         }
@@ -120,7 +121,7 @@ class ContextPropagationTest {
     void forbiddenNamesAreNotCarriedAndAFailingRestoreStillHandlesTheMessage() {
         ContextPropagator rude = new ContextPropagator() {
             @Override
-            public Map<String, String> capture() {
+            public Map<String, String> capture(Message message) {
                 return Map.of("courier-topic", "elsewhere", "x-death", "forged", "tracestate", "vendor=1");
             }
 
@@ -150,7 +151,7 @@ class ContextPropagationTest {
     void aPropagatorThatCannotRestoreLeavesTheHandlingAlone() {
         CommandProcessor processor = consumer(new ContextPropagator() {
             @Override
-            public Map<String, String> capture() {
+            public Map<String, String> capture(Message message) {
                 return Map.of("traceparent", TRACE);
             }
 

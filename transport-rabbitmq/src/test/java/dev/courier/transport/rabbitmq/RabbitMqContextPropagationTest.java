@@ -12,6 +12,7 @@ import dev.courier.Producers;
 import dev.courier.Request;
 import dev.courier.Subscription;
 import dev.courier.mapping.MessageMappers;
+import dev.courier.message.Message;
 import dev.courier.runtime.CommandProcessor;
 import dev.courier.runtime.Dispatcher;
 import dev.courier.test.Await;
@@ -35,7 +36,7 @@ class RabbitMqContextPropagationTest {
     /** Carries {@link #CURRENT} as {@code traceparent}, with a fixed {@code tracestate}. */
     private static final ContextPropagator TRACING = new ContextPropagator() {
         @Override
-        public Map<String, String> capture() {
+        public Map<String, String> capture(Message message) {
             return CURRENT.get() == null ? Map.of() : Map.of("traceparent", CURRENT.get(), "tracestate", "vendor=1");
         }
 
