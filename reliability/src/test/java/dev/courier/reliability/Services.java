@@ -4,6 +4,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.courier.test.Await;
+import dev.courier.test.Rabbitmqctl;
 import dev.courier.test.TestServices;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -70,10 +71,7 @@ final class Services {
     }
 
     static String ctl(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add("rabbitmqctl");
-        command.addAll(List.of(args));
-        return run(command.toArray(String[]::new));
+        return Rabbitmqctl.run(args);
     }
 
     static void stopBroker() {

@@ -19,11 +19,16 @@ public final class ReminderConsumer implements AutoCloseable {
     private final Dispatcher dispatcher;
 
     public ReminderConsumer(Transport transport, MailGateway mail, ReminderSettings settings) {
+        this(transport, mail, settings, Observing.NONE);
+    }
+
+    /** As the other constructor, reporting to {@code observing} (metrics, traces, the demo's printout). */
+    public ReminderConsumer(Transport transport, MailGateway mail, ReminderSettings settings, Observing observing) {
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(mail, "mail");
         Objects.requireNonNull(settings, "settings");
         // snippet consumer
-        this.processor = CommandProcessor.builder()
+        this.processor = observing.on(CommandProcessor.builder())   // listeners, trace propagation
                 .handlers(new HandlerRegistry().register(TaskReminder.class, new MailTaskReminderHandler(mail)))
                 .policies(settings.policies())
                 .build();

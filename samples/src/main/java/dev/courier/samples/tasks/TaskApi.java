@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -49,13 +51,18 @@ public final class TaskApi implements AutoCloseable {
 
     /** Starts the API on {@code address} (port 0 picks a free one). */
     public static TaskApi start(InetSocketAddress address, ReminderService reminders) {
+        return start(address, reminders, List.of());
+    }
+
+    /** As {@link #start(InetSocketAddress, ReminderService)}, with {@code filters} around each request. */
+    public static TaskApi start(InetSocketAddress address, ReminderService reminders, List<Filter> filters) {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(reminders, "reminders");
         try {
             HttpServer server = HttpServer.create(address, 50);
             ExecutorService executor = Executors.newFixedThreadPool(4);
             TaskApi api = new TaskApi(server, executor, reminders);
-            server.createContext("/tasks/", api::handle);
+            server.createContext("/tasks/", api::handle).getFilters().addAll(filters);
             server.setExecutor(executor);
             server.start();
             return api;

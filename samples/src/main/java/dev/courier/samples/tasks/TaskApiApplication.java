@@ -9,7 +9,6 @@ import dev.courier.store.jdbc.JdbcOutbox;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.function.UnaryOperator;
 
 /**
  * The API side of the tasks sample, wired: a JDBC outbox in the application's database, a command processor that
@@ -33,13 +32,15 @@ public final class TaskApiApplication implements AutoCloseable {
     }
 
     private final CommandProcessor processor;
+    private final Outbox outbox;
     private final OutboxSweeper sweeper;
     private final ReminderService reminders;
     private final TaskApi api;
 
-    private TaskApiApplication(CommandProcessor processor, OutboxSweeper sweeper, ReminderService reminders,
-            TaskApi api) {
+    private TaskApiApplication(CommandProcessor processor, Outbox outbox, OutboxSweeper sweeper,
+            ReminderService reminders, TaskApi api) {
         this.processor = processor;
+        this.outbox = outbox;
         this.sweeper = sweeper;
         this.reminders = reminders;
         this.api = api;
@@ -47,26 +48,26 @@ public final class TaskApiApplication implements AutoCloseable {
 
     /** Starts the API on {@code port} (0: any free port) over {@code infrastructure}. */
     public static TaskApiApplication start(TasksInfrastructure infrastructure, int port) {
-        return start(infrastructure, port, Tables.DEFAULT, UnaryOperator.identity());
+        return start(infrastructure, port, Tables.DEFAULT, Observing.NONE);
     }
 
     /**
-     * As {@link #start(TasksInfrastructure, int)}, on {@code tables}, with {@code decorateOutbox} applied to the outbox
-     * (the demo uses it to print what is stored).
+     * As {@link #start(TasksInfrastructure, int)}, on {@code tables}, reporting to {@code observing} (metrics,
+     * traces, the demo's printout).
      */
     public static TaskApiApplication start(TasksInfrastructure infrastructure, int port, Tables tables,
-            UnaryOperator<Outbox> decorateOutbox) {
+            Observing observing) {
         Objects.requireNonNull(infrastructure, "infrastructure");
         // snippet outbox
-        Outbox outbox = decorateOutbox.apply(JdbcOutbox.builder(infrastructure.dataSource())   // the demo traces it
-                .table(tables.outbox()).createTables(true).build());
+        Outbox outbox = JdbcOutbox.builder(infrastructure.dataSource())
+                .table(tables.outbox()).createTables(true).build();
         Producers producers = Producers.of(infrastructure.producer());
-        CommandProcessor processor = CommandProcessor.builder()
+        CommandProcessor processor = observing.on(CommandProcessor.builder())   // listeners, trace propagation
                 .mappers(new MessageMappers().json(TaskReminder.class))   // topic from @Topic
                 .producers(producers)
                 .outbox(outbox)
                 .build();
-        OutboxSweeper sweeper = OutboxSweeper.builder(outbox, producers)
+        OutboxSweeper sweeper = observing.on(OutboxSweeper.builder(outbox, producers))
                 .minAge(Duration.ofSeconds(5))      // younger messages are still being sent by clearOutbox
                 .interval(Duration.ofSeconds(2))
                 .build()
@@ -74,8 +75,13 @@ public final class TaskApiApplication implements AutoCloseable {
         // end outbox
         ReminderService reminders = new ReminderService(infrastructure.dataSource(), processor, tables.reminders());
         reminders.createTable();
-        TaskApi api = TaskApi.start(new InetSocketAddress("127.0.0.1", port), reminders);
-        return new TaskApiApplication(processor, sweeper, reminders, api);
+        TaskApi api = TaskApi.start(new InetSocketAddress("127.0.0.1", port), reminders, observing.httpFilters());
+        return new TaskApiApplication(processor, outbox, sweeper, reminders, api);
+    }
+
+    /** The API's outbox (for figures: what is outstanding). */
+    public Outbox outbox() {
+        return outbox;
     }
 
     /** The port the API listens on. */

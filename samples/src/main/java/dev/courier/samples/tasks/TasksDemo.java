@@ -3,9 +3,7 @@ package dev.courier.samples.tasks;
 import dev.courier.ChannelState;
 import dev.courier.mapping.MessageMappers;
 import dev.courier.samples.trace.Trace;
-import dev.courier.samples.trace.TracingOutbox;
-import dev.courier.samples.trace.TracingProducer;
-import dev.courier.samples.trace.TracingTransport;
+import dev.courier.samples.trace.TraceListener;
 import dev.courier.spi.Outbox;
 import dev.courier.transport.inmemory.DeadLetter;
 import dev.courier.transport.inmemory.InMemoryBroker;
@@ -16,12 +14,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The demo that {@code mvn -q -Pdemo -pl samples -am verify -DskipTests} runs: the tasks sample on embedded defaults
  * (in-memory broker, H2 outbox, API and consumer in this JVM), four reminders posted over HTTP, every step each
  * message takes printed, one reminder retried and one dead-lettered on purpose, then a summary. Ends by itself.
+ * {@link #run(PrintStream, Observing, Observing)} with metrics and traces switched on is
+ * {@code dev.courier.samples.observe.ObservedTasksDemo}.
  */
 public final class TasksDemo {
     static final String FLAKY = "grace@example.com";       // the gateway fails its first attempt
@@ -39,11 +38,15 @@ public final class TasksDemo {
 
     public static void main(String[] args) throws Exception {
         PrintStream out = System.out;
-        boolean ok = run(out);
+        boolean ok = run(out, Observing.NONE, Observing.NONE);
         System.exit(ok ? 0 : 1);
     }
 
-    static boolean run(PrintStream out) throws Exception {
+    /**
+     * Runs the demo, printing to {@code out}; the API side also reports to {@code api}, the consumer side to
+     * {@code consumer} (metrics, traces). Returns whether every reminder was settled and the stop was clean.
+     */
+    public static boolean run(PrintStream out, Observing api, Observing consumer) throws Exception {
         out.println();
         out.println("Courier demo: a task API posts reminder commands; a consumer mails them.");
         out.println("Embedded defaults: in-memory broker and H2 database, API and consumer in this JVM (nothing to install).");
@@ -69,31 +72,28 @@ public final class TasksDemo {
         };
 
         InMemoryBroker broker = InMemoryBroker.create();
-        AtomicReference<Outbox> outbox = new AtomicReference<>();
+        TraceListener printing = new TraceListener(trace);   // every step of every message, printed
         try (TasksInfrastructure embedded = TasksInfrastructure.embedded(broker)) {
-            TasksInfrastructure traced = new TasksInfrastructure(new TracingProducer(embedded.producer(), trace),
-                    new TracingTransport(embedded.transport(), trace), embedded.dataSource(), embedded.description(),
-                    List.of());
-            ReminderConsumer consumer = new ReminderConsumer(traced.transport(), tracedMail, settings).start();
-            TaskApiApplication api = TaskApiApplication.start(traced, 0, TaskApiApplication.Tables.DEFAULT, o -> {
-                outbox.set(o);
-                return new TracingOutbox(o, trace);
-            });
+            ReminderConsumer reminderConsumer = new ReminderConsumer(embedded.transport(), tracedMail, settings,
+                    consumer.and(printing)).start();
+            TaskApiApplication taskApi = TaskApiApplication.start(embedded, 0, TaskApiApplication.Tables.DEFAULT,
+                    api.and(printing));
 
-            postReminders(api.port(), trace);
+            postReminders(taskApi.port(), trace);
 
-            boolean finished = awaitOutcome(consumer, Duration.ofSeconds(20));
+            boolean finished = awaitOutcome(reminderConsumer, Duration.ofSeconds(20));
             if (!finished) {
-                out.println("The demo did not finish within 20 s: " + consumer.states());
+                out.println("The demo did not finish within 20 s: " + reminderConsumer.states());
             }
 
             out.println();
             trace.note("Ctrl-C would do the same: stop the API, then dispatcher.stop(5 s) lets handlers finish");
-            api.close();
-            boolean clean = consumer.stop(Duration.ofSeconds(5));
+            taskApi.close();
+            boolean clean = reminderConsumer.stop(Duration.ofSeconds(5));
             trace.note(clean ? "stopped cleanly" : "stopped; a handler was cut short (its message was not acknowledged)");
 
-            summary(out, broker, consumer.states(), outbox.get(), api.reminders().count(), gateway, clean);
+            summary(out, broker, reminderConsumer.states(), taskApi.outbox(), taskApi.reminders().count(), gateway,
+                    clean);
             return finished && clean;
         }
     }

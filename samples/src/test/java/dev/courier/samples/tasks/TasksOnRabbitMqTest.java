@@ -6,10 +6,16 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.courier.ChannelState;
+import dev.courier.samples.observe.SampleTelemetry;
+import dev.courier.samples.observe.SpanTrees;
 import dev.courier.test.Await;
+import dev.courier.test.Rabbitmqctl;
 import dev.courier.test.TestServices;
 import dev.courier.transport.rabbitmq.RabbitMqConfig;
 import dev.courier.transport.rabbitmq.RabbitMqTransport;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,8 +23,8 @@ import java.net.http.HttpResponse;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,7 +76,7 @@ class TasksOnRabbitMqTest {
         try (TasksInfrastructure consumerSide = TasksInfrastructure.external(rabbit, TestServices.POSTGRES_URL, settings);
                 ReminderConsumer consumer = new ReminderConsumer(consumerSide.transport(), mail, settings).start();
                 TasksInfrastructure apiSide = TasksInfrastructure.external(rabbit, TestServices.POSTGRES_URL, settings);
-                TaskApiApplication api = TaskApiApplication.start(apiSide, 0, tables, UnaryOperator.identity())) {
+                TaskApiApplication api = TaskApiApplication.start(apiSide, 0, tables, Observing.NONE)) {
             HttpClient http = HttpClient.newHttpClient();
             for (int i = 0; i < 20; i++) {
                 String recipient = (i == 7 ? "bounce" : "user") + i + "@example.com";
@@ -93,6 +99,81 @@ class TasksOnRabbitMqTest {
             assertThat(consumer.states().get(0).requeued()).isEqualTo(1);
             assertThat(deadLettersWaiting()).isEqualTo(1);
         }
+    }
+
+    /**
+     * Issue 17's trace: a client's request (its own {@code traceparent}) → the API's server span → the post, stored
+     * with the row while the broker is stopped → a send that fails → the sweeper's send after the broker is back →
+     * RabbitMQ → the consumer's handling. One trace, every parent asserted; the metrics agree.
+     */
+    @Test
+    void oneTraceRunsFromTheHttpRequestThroughTheOutboxAndABrokerOutageToTheHandler() throws Exception {
+        String clientTrace = "5d0c3b6a4e8f41a7b2c9d0e1f2a3b4c5";
+        String clientSpan = "a1b2c3d4e5f60718";
+        RabbitMqConfig rabbit = RabbitMqConfig.builder().uri(TestServices.RABBITMQ_URI).exchange(exchange).build();
+        FakeMailGateway mail = new FakeMailGateway((recipient, attempt) -> false);
+        try (SampleTelemetry telemetry = new SampleTelemetry();
+                TasksInfrastructure consumerSide = TasksInfrastructure.external(rabbit, TestServices.POSTGRES_URL, settings);
+                ReminderConsumer consumer = new ReminderConsumer(consumerSide.transport(), mail, settings,
+                        telemetry.observing(false)).start();
+                TasksInfrastructure apiSide = TasksInfrastructure.external(rabbit, TestServices.POSTGRES_URL, settings);
+                TaskApiApplication api = TaskApiApplication.start(apiSide, 0, tables, telemetry.observing(true))) {
+            HttpResponse<String> response;
+            try {
+                Rabbitmqctl.stopApp();
+                response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + api.port() + "/tasks/42/reminders"))
+                        .header("traceparent", "00-" + clientTrace + "-" + clientSpan + "-01")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"taskName\":\"Water the plants\","
+                                + "\"due\":\"2030-01-01T09:00:00Z\",\"recipient\":\"ada@example.com\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                Await.until(Duration.ofSeconds(30), "the failed send's span", () -> spans(telemetry,
+                        "courier send " + TaskReminder.TOPIC).stream().anyMatch(s -> s.getStatus().getStatusCode()
+                                == StatusCode.ERROR));
+            } finally {
+                Rabbitmqctl.startAppAndWait(TestServices.RABBITMQ_URI);
+            }
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            Await.until(Duration.ofSeconds(60), "the reminder handled after the outage",
+                    () -> consumer.states().get(0).acknowledged() == 1
+                            && !spans(telemetry, "courier handle " + channel).isEmpty());
+
+            SpanData server = only(telemetry, "POST /tasks/{id}/reminders");
+            SpanData post = only(telemetry, "courier post " + TaskReminder.TOPIC);
+            SpanData handle = only(telemetry, "courier handle " + channel);
+            List<SpanData> sends = spans(telemetry, "courier send " + TaskReminder.TOPIC);
+            List<SpanData> failed = sends.stream().filter(s -> s.getStatus().getStatusCode() == StatusCode.ERROR)
+                    .toList();
+            List<SpanData> sent = sends.stream().filter(s -> s.getStatus().getStatusCode() != StatusCode.ERROR)
+                    .toList();
+            assertThat(failed).isNotEmpty();
+            assertThat(sent).hasSize(1);
+            assertThat(telemetry.spans()).allSatisfy(span -> assertThat(span.getTraceId()).isEqualTo(clientTrace));
+            assertThat(server.getParentSpanId()).isEqualTo(clientSpan);
+            assertThat(post.getParentSpanId()).isEqualTo(server.getSpanId());
+            assertThat(sends).allSatisfy(send -> assertThat(send.getParentSpanId()).isEqualTo(post.getSpanId()));
+            assertThat(handle.getParentSpanId()).isEqualTo(post.getSpanId());
+            assertThat(sent.get(0).getStartEpochNanos()).isGreaterThan(failed.get(failed.size() - 1).getEndEpochNanos());
+            assertThat(handle.getAttributes().get(AttributeKey.stringKey("courier.outcome"))).isEqualTo("acknowledged");
+            System.out.println(SpanTrees.render(telemetry.spans()));
+
+            assertThat(telemetry.registry().get("courier.outbox.messages").tag("event", "not-dispatched").counter()
+                    .count()).isEqualTo(failed.size());
+            assertThat(telemetry.registry().get("courier.sweeper.messages").tag("outcome", "sent").counter().count())
+                    .isEqualTo(1);
+            assertThat(telemetry.registry().get("courier.consumer.messages").tag("event", "acknowledged").counter()
+                    .count()).isEqualTo(1);
+        }
+    }
+
+    private static List<SpanData> spans(SampleTelemetry telemetry, String name) {
+        return telemetry.spans().stream().filter(span -> span.getName().equals(name)).toList();
+    }
+
+    private static SpanData only(SampleTelemetry telemetry, String name) {
+        List<SpanData> named = spans(telemetry, name);
+        assertThat(named).as(name + " in " + SpanTrees.render(telemetry.spans())).hasSize(1);
+        return named.get(0);
     }
 
     private long deadLettersWaiting() throws Exception {

@@ -4,14 +4,13 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.courier.test.Await;
+import dev.courier.test.Rabbitmqctl;
 import dev.courier.test.TestServices;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.RabbitMQContainer;
 
@@ -44,25 +43,18 @@ final class TestBroker {
 
     /** Runs rabbitmqctl with the arguments and returns its output; fails the test when it fails. */
     static String ctl(String... args) {
+        if (container == null) {
+            return Rabbitmqctl.run(args);
+        }
         List<String> command = new ArrayList<>();
+        command.add("rabbitmqctl");
+        command.addAll(List.of(args));
         try {
-            if (container != null) {
-                command.add("rabbitmqctl");
-                command.addAll(List.of(args));
-                var result = container.execInContainer(command.toArray(String[]::new));
-                if (result.getExitCode() != 0) {
-                    throw new AssertionError("rabbitmqctl " + String.join(" ", args) + " failed: " + result.getStderr());
-                }
-                return result.getStdout();
+            var result = container.execInContainer(command.toArray(String[]::new));
+            if (result.getExitCode() != 0) {
+                throw new AssertionError("rabbitmqctl " + String.join(" ", args) + " failed: " + result.getStderr());
             }
-            command.add("rabbitmqctl");
-            command.addAll(List.of(args));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new AssertionError("rabbitmqctl " + String.join(" ", args) + " failed: " + output);
-            }
-            return output;
+            return result.getStdout();
         } catch (IOException e) {
             throw new AssertionError("cannot run rabbitmqctl", e);
         } catch (InterruptedException e) {
