@@ -12,13 +12,14 @@ import java.util.Optional;
 
 /**
  * A health check over the parts it is given: a {@link Dispatcher}'s channels, an {@link Outbox}'s backlog and an
- * {@link OutboxSweeper}'s passes. {@link #check()} is cheap (the outbox's count is one query) and may be called
- * from any thread.
+ * {@link OutboxSweeper}'s passes. {@link #check()} is cheap (the outbox's count and its oldest message are two
+ * queries) and may be called from any thread.
  *
  * <p>Each channel: {@code RUNNING} is UP; {@code BLOCKED} (the broker's alarm) and {@code PAUSED} are DEGRADED;
  * {@code FAILING} (it cannot reach the broker) and {@code STOPPED} are DOWN. The outbox: DEGRADED when more than
- * {@code maxOutstanding} messages are outstanding, DOWN when it cannot be read. The sweeper: DEGRADED when its last
- * pass ended longer than {@code maxSilence} ago (or none ended within {@code maxSilence} of this check's creation).
+ * {@code maxOutstanding} messages are outstanding or (with {@code maxAge}) the oldest was stored longer ago, DOWN
+ * when it cannot be read. The sweeper: DEGRADED when its last pass ended longer than {@code maxSilence} ago (or
+ * none ended within {@code maxSilence} of this check's creation).
  * Overall: DOWN when the outbox is DOWN or every channel is DOWN; otherwise DEGRADED when any check is not UP;
  * otherwise UP.
  */
@@ -26,6 +27,7 @@ public final class CourierHealth {
     private final Dispatcher dispatcher;
     private final Outbox outbox;
     private final long maxOutstanding;
+    private final Duration maxAge;
     private final OutboxSweeper sweeper;
     private final Duration maxSilence;
     private final Clock clock;
@@ -35,6 +37,7 @@ public final class CourierHealth {
         this.dispatcher = b.dispatcher;
         this.outbox = b.outbox;
         this.maxOutstanding = b.maxOutstanding;
+        this.maxAge = b.maxAge;
         this.sweeper = b.sweeper;
         this.maxSilence = b.maxSilence;
         this.clock = b.clock;
@@ -91,14 +94,20 @@ public final class CourierHealth {
 
     private Health.Check outbox() {
         long outstanding;
+        Duration age;
         try {
             outstanding = outbox.outstandingCount();
+            age = outbox.oldestOutstanding().map(oldest -> Duration.between(oldest, clock.instant()))
+                    .map(d -> d.isNegative() ? Duration.ZERO : d).orElse(null);   // another clock ahead: 0
         } catch (RuntimeException e) {
             return new Health.Check("outbox", Health.Status.DOWN, "cannot read the outbox: " + e.getMessage());
         }
-        boolean over = outstanding > maxOutstanding;
-        return new Health.Check("outbox", over ? Health.Status.DEGRADED : Health.Status.UP, outstanding
-                + " message(s) outstanding" + (over ? ", more than " + maxOutstanding : ""));
+        boolean tooMany = outstanding > maxOutstanding;
+        boolean tooOld = age != null && maxAge != null && age.compareTo(maxAge) > 0;
+        return new Health.Check("outbox", tooMany || tooOld ? Health.Status.DEGRADED : Health.Status.UP, outstanding
+                + " message(s) outstanding" + (tooMany ? ", more than " + maxOutstanding : "")
+                + (age == null ? "" : ", the oldest stored " + age.toMillis() + " ms ago")
+                + (tooOld ? ", more than " + maxAge.toMillis() + " ms" : ""));
     }
 
     private Health.Check sweeper() {
@@ -122,6 +131,7 @@ public final class CourierHealth {
         private Dispatcher dispatcher;
         private Outbox outbox;
         private long maxOutstanding;
+        private Duration maxAge;
         private OutboxSweeper sweeper;
         private Duration maxSilence;
         private Clock clock = Clock.systemUTC();
@@ -142,6 +152,18 @@ public final class CourierHealth {
             outbox = Objects.requireNonNull(value, "outbox");
             this.maxOutstanding = maxOutstanding;
             return this;
+        }
+
+        /**
+         * As {@link #outbox(Outbox, long)}, and DEGRADED too when the oldest outstanding message (not parked) was
+         * stored longer than {@code maxAge} ago: sending has fallen behind (see {@link Outbox#oldestOutstanding()}).
+         */
+        public Builder outbox(Outbox value, long maxOutstanding, Duration maxAge) {
+            this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
+            if (maxAge.isNegative()) {
+                throw new IllegalArgumentException("maxAge must not be negative but was " + maxAge);
+            }
+            return outbox(value, maxOutstanding);
         }
 
         /** DEGRADED when the sweeper's last pass ended longer than {@code maxSilence} ago (use its clock below). */

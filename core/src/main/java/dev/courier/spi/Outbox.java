@@ -50,6 +50,15 @@ public interface Outbox {
     /** How many messages are outstanding. */
     long outstandingCount();
 
+    /**
+     * When the oldest outstanding message that is not parked was stored: how far behind sending is (a health check
+     * and a gauge compare its age with a threshold). Empty when none is outstanding, and by default, for an outbox
+     * that cannot tell.
+     */
+    default Optional<Instant> oldestOutstanding() {
+        return Optional.empty();
+    }
+
     /** Deletes dispatched messages dispatched before {@code cutoff}; returns how many. */
     int deleteDispatchedBefore(Instant cutoff);
 

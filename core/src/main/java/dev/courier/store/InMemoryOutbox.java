@@ -174,6 +174,12 @@ public final class InMemoryOutbox implements Outbox {
     }
 
     @Override
+    public synchronized Optional<Instant> oldestOutstanding() {
+        return outstanding.values().stream().filter(e -> e.parkedAt == null).map(e -> e.createdAt)
+                .min(Instant::compareTo);
+    }
+
+    @Override
     public synchronized int deleteDispatchedBefore(Instant cutoff) {
         Objects.requireNonNull(cutoff, "cutoff");
         int before = dispatched.size();

@@ -30,6 +30,8 @@ public final class CourierMetrics implements CourierListener {
     public static final String OUTBOX_MESSAGES = "courier.outbox.messages";
     /** Gauge: messages outstanding in the outbox (with {@link Builder#outbox}). */
     public static final String OUTBOX_OUTSTANDING = "courier.outbox.outstanding";
+    /** Gauge, seconds: how long ago the oldest outstanding message (not parked) was stored; 0 when none is. */
+    public static final String OUTBOX_OLDEST_AGE = "courier.outbox.oldest.age";
     /** Counter, tags {@code channel}, {@code event}: received, unacceptable, acknowledged, requeued, dead-lettered. */
     public static final String CONSUMER_MESSAGES = "courier.consumer.messages";
     /** Counter, tags {@code channel}, {@code reason} (handler-failed, rejected, unacceptable, ...). */
@@ -62,6 +64,8 @@ public final class CourierMetrics implements CourierListener {
             Outbox outbox = builder.outbox;
             Gauge.builder(OUTBOX_OUTSTANDING, outbox, CourierMetrics::outstanding)
                     .description("messages outstanding in the outbox").register(registry);
+            Gauge.builder(OUTBOX_OLDEST_AGE, outbox, this::oldestAge).baseUnit("seconds")
+                    .description("how long ago the oldest outstanding message was stored").register(registry);
         }
     }
 
@@ -80,6 +84,15 @@ public final class CourierMetrics implements CourierListener {
             return outbox.outstandingCount();
         } catch (RuntimeException e) {
             return Double.NaN; // the store does not answer: no figure rather than a wrong one
+        }
+    }
+
+    private double oldestAge(Outbox outbox) {
+        try {
+            return outbox.oldestOutstanding().map(oldest -> Math.max(0, clock.millis() - oldest.toEpochMilli()) / 1000.0)
+                    .orElse(0.0);
+        } catch (RuntimeException e) {
+            return Double.NaN;
         }
     }
 
@@ -206,7 +219,7 @@ public final class CourierMetrics implements CourierListener {
             this.registry = Objects.requireNonNull(registry, "registry");
         }
 
-        /** Adds the {@link #OUTBOX_OUTSTANDING} gauge over this outbox (asked on every scrape). */
+        /** Adds the {@link #OUTBOX_OUTSTANDING} and {@link #OUTBOX_OLDEST_AGE} gauges over this outbox (asked on every scrape). */
         public Builder outbox(Outbox value) {
             outbox = Objects.requireNonNull(value, "outbox");
             return this;

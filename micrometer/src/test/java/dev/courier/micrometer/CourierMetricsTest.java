@@ -16,10 +16,12 @@ import dev.courier.store.InMemoryOutbox;
 import dev.courier.test.Await;
 import dev.courier.test.InMemoryCourier;
 import dev.courier.test.RecordingProducer;
+import dev.courier.test.SettableClock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.RequiredSearch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -104,9 +106,10 @@ class CourierMetricsTest {
     }
 
     @Test
-    void aFailedSendShowsInTheOutboxGaugeUntilTheSweeperSendsIt() {
-        InMemoryOutbox outbox = new InMemoryOutbox();
-        CourierMetrics metrics = CourierMetrics.builder(registry).outbox(outbox).build();
+    void aFailedSendShowsInTheOutboxGaugesUntilTheSweeperSendsIt() {
+        SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        InMemoryOutbox outbox = new InMemoryOutbox(clock, InMemoryOutbox.DEFAULT_MAX_OUTSTANDING);
+        CourierMetrics metrics = CourierMetrics.builder(registry).outbox(outbox).clock(clock).build();
         RecordingProducer producer = new RecordingProducer().mode(RecordingProducer.Mode.FAIL);
         CommandProcessor processor = courier.closeAfter(CommandProcessor.builder().listener(metrics).outbox(outbox)
                 .mappers(new MessageMappers().json(Job.class, "jobs")).producers(Producers.of(producer)).build());
@@ -114,6 +117,8 @@ class CourierMetricsTest {
         assertThatThrownBy(() -> processor.post(new Job(Request.newId(), "ok")));
         assertThat(count(CourierMetrics.OUTBOX_MESSAGES, "event", "not-dispatched")).isEqualTo(1);
         assertThat(gauge(CourierMetrics.OUTBOX_OUTSTANDING)).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(gauge(CourierMetrics.OUTBOX_OLDEST_AGE)).isEqualTo(30.0);
 
         producer.mode(RecordingProducer.Mode.CONFIRM);
         try (OutboxSweeper sweeper = OutboxSweeper.builder(outbox, Producers.of(producer)).minAge(Duration.ZERO)
@@ -121,6 +126,7 @@ class CourierMetricsTest {
             sweeper.sweep();
         }
         assertThat(gauge(CourierMetrics.OUTBOX_OUTSTANDING)).isZero();
+        assertThat(gauge(CourierMetrics.OUTBOX_OLDEST_AGE)).isZero();
         assertThat(count(CourierMetrics.SWEEPS)).isEqualTo(1);
         assertThat(count(CourierMetrics.SWEPT, "outcome", "sent")).isEqualTo(1);
         assertThat(count(CourierMetrics.SWEPT, "outcome", "failed")).isZero();

@@ -68,6 +68,10 @@ class CourierHealthTest {
     }
 
     private void deposit(int n) {
+        deposit(outbox, n);
+    }
+
+    private static void deposit(InMemoryOutbox outbox, int n) {
         for (int i = 0; i < n; i++) {
             outbox.add(List.of(new Message(MessageHeader.builder(UUID.randomUUID(), "jobs", MessageType.COMMAND)
                     .build(), MessageBody.json("{}"))), OutboxTransaction.NONE);
@@ -136,6 +140,28 @@ class CourierHealthTest {
         assertThat(backlog.summary()).contains("outbox DEGRADED: 3 message(s) outstanding, more than 2");
         assertThat(unreadable.status()).isEqualTo(Health.Status.DOWN);
         assertThat(unreadable.summary()).contains("outbox DOWN: cannot read the outbox: database down (test)");
+    }
+
+    @Test
+    void anOutboxWhoseOldestMessageWaitsLongerThanAllowedIsDegradedUntilItIsSent() {
+        InMemoryOutbox aging = new InMemoryOutbox(clock, InMemoryOutbox.DEFAULT_MAX_OUTSTANDING);
+        CourierHealth health = CourierHealth.builder().outbox(aging, 100, Duration.ofMinutes(5)).clock(clock).build();
+        deposit(aging, 1);
+
+        Health fresh = health.check();
+        clock.advance(Duration.ofMinutes(6));
+        Health stale = health.check();
+        aging.markDispatched(List.of(aging.claimOutstanding(clock.instant(), 1, Duration.ofMinutes(1)).get(0).id()),
+                clock.instant());
+        Health sent = health.check();
+
+        assertThat(fresh.status()).isEqualTo(Health.Status.UP);
+        assertThat(fresh.checks().get(0).detail()).isEqualTo("1 message(s) outstanding, the oldest stored 0 ms ago");
+        assertThat(stale.status()).isEqualTo(Health.Status.DEGRADED);
+        assertThat(stale.summary()).contains("outbox DEGRADED: 1 message(s) outstanding, the oldest stored 360000 ms"
+                + " ago, more than 300000 ms");
+        assertThat(sent.status()).isEqualTo(Health.Status.UP);
+        assertThat(sent.checks().get(0).detail()).isEqualTo("0 message(s) outstanding");
     }
 
     @Test

@@ -155,11 +155,7 @@ public final class JdbcOutbox implements Outbox {
     @Override
     public Optional<Message> get(UUID messageId) {
         Objects.requireNonNull(messageId, "messageId");
-        try (Connection connection = dataSource.getConnection()) {
-            return statements.get(connection, messageId);
-        } catch (SQLException e) {
-            throw failure("cannot read message " + messageId, e);
-        }
+        return read("cannot read message " + messageId, c -> statements.get(c, messageId));
     }
 
     @Override
@@ -203,11 +199,12 @@ public final class JdbcOutbox implements Outbox {
 
     @Override
     public long outstandingCount() {
-        try (Connection connection = dataSource.getConnection()) {
-            return statements.countOutstanding(connection);
-        } catch (SQLException e) {
-            throw failure("cannot count outstanding messages", e);
-        }
+        return read("cannot count outstanding messages", statements::countOutstanding);
+    }
+
+    @Override
+    public Optional<Instant> oldestOutstanding() {
+        return read("cannot read the oldest outstanding message", statements::oldestOutstanding);
     }
 
     @Override
@@ -233,10 +230,15 @@ public final class JdbcOutbox implements Outbox {
 
     @Override
     public List<ParkedMessage> parked(int limit) {
+        return read("cannot read parked messages", c -> statements.parked(c, limit));
+    }
+
+    /** Runs a query on a connection of its own; a failure names {@code what} and the table. */
+    private <T> T read(String what, ReadCommitted.Work<T> query) {
         try (Connection connection = dataSource.getConnection()) {
-            return statements.parked(connection, limit);
+            return query.run(connection);
         } catch (SQLException e) {
-            throw failure("cannot read parked messages", e);
+            throw failure(what, e);
         }
     }
 

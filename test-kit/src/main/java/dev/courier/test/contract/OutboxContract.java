@@ -302,6 +302,27 @@ public abstract class OutboxContract {
     }
 
     @Test
+    void oldestOutstandingIsWhenTheOldestUnparkedOutstandingMessageWasStored() {
+        assertThat(outbox.oldestOutstanding()).isEmpty();
+        Instant first = clock.instant();
+        Message a = message("a");
+        add(a);
+        clock.advance(Duration.ofSeconds(10));
+        Message b = message("b");
+        add(b);
+        assertThat(outbox.oldestOutstanding()).contains(first);
+
+        outbox.markDispatched(List.of(a.id()), clock.instant());
+        assertThat(outbox.oldestOutstanding()).contains(first.plusSeconds(10));
+
+        outbox.recordRefusal(b.id(), "too large", clock.instant(), 1);     // parked: the sweeper no longer tries it
+        assertThat(outbox.oldestOutstanding()).isEmpty();
+        clock.advance(Duration.ofSeconds(10));
+        add(message("c"));
+        assertThat(outbox.oldestOutstanding()).contains(first.plusSeconds(20));
+    }
+
+    @Test
     void anAddBeyondTheBoundFailsNamingTheCountAndTheLimit() {
         Outbox bounded = createOutbox(clock, 5);
         List<Message> five = new ArrayList<>();

@@ -88,6 +88,11 @@ public final class OutboxSql {
                 + " WHERE message_id = ANY(?) AND (dispatched_at IS NULL) IS TRUE";
     }
 
+    /** The creation time of the oldest outstanding message that is not parked (null when there is none). */
+    public String oldestOutstanding() {
+        return "SELECT MIN(created_at) FROM " + table + " WHERE dispatched_at IS NULL AND parked_at IS NULL";
+    }
+
     public String countOutstanding() {
         return "SELECT COUNT(*) FROM " + table + " WHERE dispatched_at IS NULL";
     }

@@ -163,6 +163,16 @@ public final class OutboxStatements {
         }
     }
 
+    /** When the oldest outstanding message that is not parked was created; empty when there is none. */
+    public Optional<Instant> oldestOutstanding(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.oldestOutstanding());
+                ResultSet result = statement.executeQuery()) {
+            result.next();
+            long micros = result.getLong(1);
+            return result.wasNull() ? Optional.empty() : Optional.of(Micros.toInstant(micros));
+        }
+    }
+
     /**
      * Deletes the messages dispatched before {@code cutoff} in chunks of {@link OutboxSql#DELETE_CHUNK}, each its own
      * transaction, so that a backlog of millions is never one huge transaction; returns how many.
