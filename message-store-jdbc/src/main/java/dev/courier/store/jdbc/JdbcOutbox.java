@@ -248,9 +248,8 @@ public final class JdbcOutbox implements Outbox {
     }
 
     private static String describe(List<Message> batch) {
-        Message first = batch.get(0);
-        return batch.size() == 1 ? "message " + first.id() + " (topic " + first.topic() + ")"
-                : batch.size() + " messages, first " + first.id() + " (topic " + first.topic() + ")";
+        return (batch.size() == 1 ? "message " : batch.size() + " messages, first ") + batch.get(0).id()
+                + " (topic " + batch.get(0).topic() + ")";
     }
 
     @Override
