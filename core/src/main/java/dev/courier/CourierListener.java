@@ -62,6 +62,9 @@ public interface CourierListener {
     /** A channel's performer receives again after {@link #channelFailing}. */
     default void channelRecovered(String channel) {}
 
+    /** A channel paused itself (too many unacceptable messages; {@code reason} says which); it stays paused until opened. */
+    default void channelPaused(String channel, String reason) {}
+
     /** A reply reached the caller of {@code call} or {@code postFor} that waited for it. */
     default void replyMatched(Message reply) {}
 

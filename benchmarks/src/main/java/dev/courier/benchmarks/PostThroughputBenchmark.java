@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.courier.Command;
+import dev.courier.CourierListener;
 import dev.courier.HandlerRegistry;
 import dev.courier.Producers;
 import dev.courier.RequestHandler;
@@ -12,10 +13,12 @@ import dev.courier.mapping.JsonLimits;
 import dev.courier.mapping.JsonMessageMapper;
 import dev.courier.mapping.MessageMappers;
 import dev.courier.mapping.Topic;
+import dev.courier.micrometer.CourierMetrics;
 import dev.courier.runtime.CommandProcessor;
 import dev.courier.runtime.Dispatcher;
 import dev.courier.spi.OutboxTransaction;
 import dev.courier.transport.inmemory.InMemoryTransport;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -41,6 +44,10 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Also measured: the same through {@code depositPost} of {@value #BATCH} requests and {@code clearOutbox} of
  * their ids, which is how a user posts at high throughput (one outbox write and one broker confirm per batch
  * rather than per message), against the same baseline.
+ *
+ * <p>And the same {@code post} with a listener registered ({@code CourierMetrics} counting and timing every step in
+ * a Micrometer registry), to show what observing costs; the first figure is the listener's zero-cost path (none
+ * registered, the default).
  *
  * <p>Prints, in the format of benchmarks/README.md: the throughput of both (the best of {@value #ROUNDS} alternating
  * rounds of {@value #PER_ROUND} messages, after a warm-up) with the target ratio ≥ 0.8; and the used heap after a
@@ -89,28 +96,35 @@ public final class PostThroughputBenchmark {
 
     /** Alternating rounds of the baseline and Courier after a warm-up of each; the best round of each counts. */
     static void throughput() throws Exception {
-        try (Baseline baseline = new Baseline(); Courier courier = new Courier()) {
+        try (Baseline baseline = new Baseline(); Courier courier = new Courier(CourierListener.NONE);
+                Courier metered = new Courier(CourierMetrics.of(new SimpleMeterRegistry()))) {
             baseline.run(WARMUP);
             courier.run(WARMUP);
             courier.runBatched(WARMUP);
+            metered.run(WARMUP);
             double[] b = new double[ROUNDS];
             double[] c = new double[ROUNDS];
             double[] cb = new double[ROUNDS];
+            double[] cm = new double[ROUNDS];
             for (int i = 0; i < ROUNDS; i++) {
                 b[i] = baseline.run(PER_ROUND);
                 c[i] = courier.run(PER_ROUND);
                 System.out.printf("  producer alone: baseline %.0f msgs/s, courier post %.0f msgs/s%n",
                         baseline.lastProducerRate, courier.lastProducerRate);
                 cb[i] = courier.runBatched(PER_ROUND);
+                cm[i] = metered.run(PER_ROUND);
                 System.out.printf("round %d: baseline %.0f msgs/s, courier post %.0f msgs/s, courier batches of %d "
-                        + "%.0f msgs/s%n", i + 1, b[i], c[i], BATCH, cb[i]);
+                        + "%.0f msgs/s, courier post with metrics %.0f msgs/s%n", i + 1, b[i], c[i], BATCH, cb[i],
+                        cm[i]);
             }
-            System.out.printf("medians: baseline %.0f msgs/s, courier post %.0f msgs/s, courier batches %.0f msgs/s%n",
-                    median(b), median(c), median(cb));
+            System.out.printf("medians: baseline %.0f msgs/s, courier post %.0f msgs/s, courier batches %.0f msgs/s, "
+                    + "with metrics %.0f msgs/s%n", median(b), median(c), median(cb), median(cm));
             System.out.printf("BENCH name=e2e.inmemory.post figure=%.0f unit=\"msgs/s\" baseline=%.0f "
                     + "target=ratio>=0.8%n", best(c), best(b));
             System.out.printf("BENCH name=e2e.inmemory.post-batch%d figure=%.0f unit=\"msgs/s\" baseline=%.0f "
                     + "target=ratio>=0.8%n", BATCH, best(cb), best(b));
+            System.out.printf("BENCH name=e2e.inmemory.post.with-metrics figure=%.0f unit=\"msgs/s\" baseline=%.0f "
+                    + "target=ratio>=0.7%n", best(cm), best(b));
         }
     }
 
@@ -129,7 +143,7 @@ public final class PostThroughputBenchmark {
     static void heapSoak() throws Exception {
         long[] checkpoints = {100_000, 500_000, 1_000_000};
         double[] usedMib = new double[checkpoints.length];
-        try (Courier courier = new Courier()) {
+        try (Courier courier = new Courier(CourierListener.NONE)) {
             long posted = 0;
             for (int i = 0; i < checkpoints.length; i++) {
                 courier.run(checkpoints[i] - posted);
@@ -163,9 +177,10 @@ public final class PostThroughputBenchmark {
         long target;
         double lastProducerRate;
 
-        Courier() {
+        Courier(CourierListener listener) {
             InMemoryTransport transport = InMemoryTransport.create();
             processor = CommandProcessor.builder()
+                    .listener(listener)
                     .handlers(new HandlerRegistry().register(TaskReminder.class, handler))
                     .mappers(new MessageMappers().json(TaskReminder.class))
                     .producers(Producers.of(transport.producer()))

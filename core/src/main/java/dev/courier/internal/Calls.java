@@ -1,6 +1,7 @@
 package dev.courier.internal;
 
 import dev.courier.ConfigurationException;
+import dev.courier.ContextPropagator;
 import dev.courier.CourierException;
 import dev.courier.Producers;
 import dev.courier.Reply;
@@ -40,10 +41,12 @@ public final class Calls implements AutoCloseable {
     private final Producers producers;
     private final Clock clock;
     private final Duration confirmTimeout;
+    private final ContextPropagator propagator;
 
     /** {@code replies} is null for a processor built without a reply channel. */
     public Calls(ReplyListener replies, MessageMappers mappers, Producers producers, Clock clock,
-            Duration confirmTimeout) {
+            Duration confirmTimeout, ContextPropagator propagator) {
+        this.propagator = propagator;
         this.replies = replies;
         this.mappers = mappers;
         this.producers = producers;
@@ -108,7 +111,7 @@ public final class Calls implements AutoCloseable {
         mappers.registration(replyType);
         CompletableFuture<Reply> reply = listener.expect(request.id(), replyType);
         try {
-            Message message = mappers.toMessage(request, Duration.ZERO, clock);
+            Message message = Contexts.carry(propagator, mappers.toMessage(request, Duration.ZERO, clock));
             message = message.withHeader(message.header().toBuilder().replyTo(listener.address())
                     .correlationId(request.id()).build());
             sendDirect(message, false).whenComplete((ok, failure) -> {

@@ -153,6 +153,7 @@ public final class ChannelRunner {
                     + subscription.unacceptableWindow() + "; last: " + detail + ". Fix the producer, then open() it";
             LOG.error("Pausing channel '{}': {}", subscription.channel(), why);
             halt(ChannelState.Status.PAUSED, why);
+            settings.listener().channelPaused(subscription.channel(), why);
         }
     }
 

@@ -115,6 +115,11 @@ public final class SafeListener implements CourierListener {
     }
 
     @Override
+    public void channelPaused(String channel, String reason) {
+        each("channelPaused", d -> d.channelPaused(channel, reason));
+    }
+
+    @Override
     public void replyMatched(Message reply) {
         each("replyMatched", d -> d.replyMatched(reply));
     }

@@ -195,7 +195,7 @@ public final class CommandProcessorBuilder {
                     confirmTimeout, safe, propagator);
             ReplyListener replies = replyChannel == null ? null : new ReplyListener(replyAddress != null
                     ? replyAddress : Reply.ADDRESS_PREFIX + UUID.randomUUID(), replyChannel, mappers, clock, safe);
-            Calls calls = new Calls(replies, mappers, sending, clock, confirmTimeout);
+            Calls calls = new Calls(replies, mappers, sending, clock, confirmTimeout, propagator);
             return new CommandProcessor(local, posting, calls, mappers, exec, ownsExecutor, safe, propagator);
         } catch (RuntimeException e) {
             if (ownsExecutor) {

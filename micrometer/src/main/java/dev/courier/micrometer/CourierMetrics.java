@@ -8,6 +8,7 @@ import dev.courier.spi.Outbox;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +17,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /**
  * A {@link CourierListener} that records Courier's metrics in a Micrometer {@link MeterRegistry}. Register it on the
@@ -53,13 +53,26 @@ public final class CourierMetrics implements CourierListener {
 
     private final MeterRegistry registry;
     private final Clock clock;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, TopicMeters> topics = new ConcurrentHashMap<>();
+    private final Map<String, ChannelMeters> channels = new ConcurrentHashMap<>();
+    private final ClassValue<Timer[]> inProcess = new ClassValue<>() {
+        @Override
+        protected Timer[] computeValue(Class<?> type) {
+            String name = type.getSimpleName();
+            return new Timer[] {timer(IN_PROCESS, "type", name, "outcome", "success"),
+                timer(IN_PROCESS, "type", name, "outcome", "failure")};
+        }
+    };
+    private final Counter sweeps;
+    private final Counter swept;
+    private final Counter sweepFailed;
 
     private CourierMetrics(Builder builder) {
         this.registry = builder.registry;
         this.clock = builder.clock;
+        this.sweeps = Counter.builder(SWEEPS).register(registry);
+        this.swept = Counter.builder(SWEPT).tag("outcome", "sent").register(registry);
+        this.sweepFailed = Counter.builder(SWEPT).tag("outcome", "failed").register(registry);
         if (builder.outbox != null) {
             Outbox outbox = builder.outbox;
             Gauge.builder(OUTBOX_OUTSTANDING, outbox, CourierMetrics::outstanding)
@@ -98,115 +111,138 @@ public final class CourierMetrics implements CourierListener {
 
     @Override
     public void handledInProcess(Request request, long nanos, Throwable failure) {
-        timer(IN_PROCESS, "type", request.getClass().getSimpleName(), "outcome", outcome(failure))
-                .record(nanos, TimeUnit.NANOSECONDS);
+        inProcess.get(request.getClass())[failure == null ? 0 : 1].record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void deposited(Message message) {
-        counter(OUTBOX_MESSAGES, "topic", message.topic(), "event", "deposited").increment();
+        topic(message).deposited.increment();
     }
 
     @Override
     public void dispatched(Message message) {
-        counter(OUTBOX_MESSAGES, "topic", message.topic(), "event", "dispatched").increment();
+        topic(message).dispatched.increment();
     }
 
     @Override
     public void notDispatched(Message message, Throwable cause) {
-        counter(OUTBOX_MESSAGES, "topic", message.topic(), "event", "not-dispatched").increment();
+        topic(message).notDispatched.increment();
     }
 
     @Override
     public void received(String channel, Message message) {
-        inFlight(channel).incrementAndGet();
-        consumed(channel, "received");
+        ChannelMeters meters = channel(channel);
+        meters.inFlight.incrementAndGet();
+        meters.received.increment();
     }
 
     @Override
     public void unacceptable(String channel, Message message, Throwable cause) {
-        consumed(channel, "unacceptable");
+        channel(channel).unacceptable.increment();
     }
 
     @Override
     public void handled(String channel, Message message, long nanos, Throwable failure) {
-        timer(HANDLING, "channel", channel, "outcome", outcome(failure)).record(nanos, TimeUnit.NANOSECONDS);
+        ChannelMeters meters = channel(channel);
+        (failure == null ? meters.handledOk : meters.handledFailed).record(nanos, TimeUnit.NANOSECONDS);
         if (failure == null) {
             long millis = clock.millis() - message.header().timestamp().toEpochMilli();
             if (millis >= 0) { // a sender's clock ahead of ours gives no figure rather than a wrong one
-                timer(END_TO_END, "channel", channel, null, null).record(millis, TimeUnit.MILLISECONDS);
+                meters.endToEnd.record(millis, TimeUnit.MILLISECONDS);
             }
         }
     }
 
     @Override
     public void acknowledged(String channel, Message message) {
-        settled(channel, "acknowledged");
+        settled(channel).acknowledged.increment();
     }
 
     @Override
     public void requeued(String channel, Message message, Duration delay, int attempts) {
-        settled(channel, "requeued");
+        settled(channel).requeued.increment();
     }
 
     @Override
     public void deadLettered(String channel, Message message, DeadLetterReason reason) {
-        settled(channel, "dead-lettered");
+        settled(channel).deadLettered.increment();
         counter(DEAD_LETTERS, "channel", channel, "reason", reason.reason()).increment();
     }
 
     @Override
     public void channelFailing(String channel, String reason) {
-        counter(CHANNEL_FAILURES, "channel", channel, null, null).increment();
+        channel(channel).failures.increment();
     }
 
     @Override
     public void swept(int sent, int failed) {
-        counter(SWEEPS, null, null, null, null).increment();
-        counter(SWEPT, "outcome", "sent", null, null).increment(sent);
-        counter(SWEPT, "outcome", "failed", null, null).increment(failed);
+        sweeps.increment();
+        swept.increment(sent);
+        sweepFailed.increment(failed);
     }
 
-    private void consumed(String channel, String event) {
-        counter(CONSUMER_MESSAGES, "channel", channel, "event", event).increment();
+    private TopicMeters topic(Message message) {
+        TopicMeters meters = topics.get(message.topic());
+        return meters != null ? meters : topics.computeIfAbsent(message.topic(), TopicMeters::new);
     }
 
-    private void settled(String channel, String event) {
-        inFlight(channel).updateAndGet(n -> Math.max(0, n - 1));
-        consumed(channel, event);
+    private ChannelMeters channel(String channel) {
+        ChannelMeters meters = channels.get(channel);
+        return meters != null ? meters : channels.computeIfAbsent(channel, ChannelMeters::new);
     }
 
-    private AtomicLong inFlight(String channel) {
-        return inFlight.computeIfAbsent(channel, c -> registry.gauge(IN_FLIGHT,
-                io.micrometer.core.instrument.Tags.of("channel", c), new AtomicLong()));
-    }
-
-    private static String outcome(Throwable failure) {
-        return failure == null ? "success" : "failure";
+    private ChannelMeters settled(String channel) {
+        ChannelMeters meters = channel(channel);
+        meters.inFlight.updateAndGet(n -> Math.max(0, n - 1));
+        return meters;
     }
 
     private Counter counter(String name, String k1, String v1, String k2, String v2) {
-        return meter(counters, name, k1, v1, k2, v2, () -> Counter.builder(name).tags(tags(k1, v1, k2, v2))
-                .register(registry));
+        return Counter.builder(name).tags(k1, v1, k2, v2).register(registry); // the registry keeps one per name+tags
     }
 
     private Timer timer(String name, String k1, String v1, String k2, String v2) {
-        return meter(timers, name, k1, v1, k2, v2, () -> Timer.builder(name).tags(tags(k1, v1, k2, v2))
-                .register(registry));
+        return Timer.builder(name).tags(k1, v1, k2, v2).register(registry);
     }
 
-    private static <M> M meter(Map<String, M> cache, String name, String k1, String v1, String k2, String v2,
-            Supplier<M> make) {
-        String key = name + '\u0000' + v1 + '\u0000' + v2;
-        M meter = cache.get(key);
-        return meter != null ? meter : cache.computeIfAbsent(key, k -> make.get());
-    }
+    /** A topic's meters, registered when the topic is first seen: no lookup by name and tags per message. */
+    private final class TopicMeters {
+        final Counter deposited;
+        final Counter dispatched;
+        final Counter notDispatched;
 
-    private static String[] tags(String k1, String v1, String k2, String v2) {
-        if (k1 == null) {
-            return new String[0];
+        TopicMeters(String topic) {
+            deposited = counter(OUTBOX_MESSAGES, "topic", topic, "event", "deposited");
+            dispatched = counter(OUTBOX_MESSAGES, "topic", topic, "event", "dispatched");
+            notDispatched = counter(OUTBOX_MESSAGES, "topic", topic, "event", "not-dispatched");
         }
-        return k2 == null ? new String[] {k1, v1} : new String[] {k1, v1, k2, v2};
+    }
+
+    /** A channel's meters, registered when the channel is first seen. */
+    private final class ChannelMeters {
+        final AtomicLong inFlight;
+        final Counter received;
+        final Counter unacceptable;
+        final Counter acknowledged;
+        final Counter requeued;
+        final Counter deadLettered;
+        final Counter failures;
+        final Timer handledOk;
+        final Timer handledFailed;
+        final Timer endToEnd;
+
+        ChannelMeters(String channel) {
+            inFlight = registry.gauge(IN_FLIGHT, Tags.of("channel", channel), new AtomicLong());
+            received = counter(CONSUMER_MESSAGES, "channel", channel, "event", "received");
+            unacceptable = counter(CONSUMER_MESSAGES, "channel", channel, "event", "unacceptable");
+            acknowledged = counter(CONSUMER_MESSAGES, "channel", channel, "event", "acknowledged");
+            requeued = counter(CONSUMER_MESSAGES, "channel", channel, "event", "requeued");
+            deadLettered = counter(CONSUMER_MESSAGES, "channel", channel, "event", "dead-lettered");
+            failures = Counter.builder(CHANNEL_FAILURES).tag("channel", channel).register(registry);
+            handledOk = timer(HANDLING, "channel", channel, "outcome", "success");
+            handledFailed = timer(HANDLING, "channel", channel, "outcome", "failure");
+            endToEnd = Timer.builder(END_TO_END).tag("channel", channel).register(registry);
+        }
     }
 
     /** Options of {@link CourierMetrics}. */

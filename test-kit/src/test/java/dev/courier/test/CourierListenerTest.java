@@ -7,6 +7,8 @@ import dev.courier.Command;
 import dev.courier.CourierListener;
 import dev.courier.HandlerRegistry;
 import dev.courier.Producers;
+import dev.courier.Reply;
+import dev.courier.ReplyTimeoutException;
 import dev.courier.Request;
 import dev.courier.Subscription;
 import dev.courier.mapping.MessageMappers;
@@ -26,7 +28,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -88,18 +92,18 @@ class CourierListenerTest {
         courier.broker().awaitAcknowledged("jobs", 2, WAIT);
         courier.broker().awaitDeadLettered("jobs", 2, WAIT);
         // the broker counts an ack or a dead letter before the pump tells the listener: wait for the events too
-        Await.until(WAIT, () -> "every event: " + events, () -> events.of(ok.id()).size() == 5
-                && events.of(flaky.id()).size() == 8 && events.of(doomed.id()).size() == 8
+        Await.until(WAIT, () -> "every event: " + events, () -> events.of(ok.id()).size() == 6
+                && events.of(flaky.id()).size() == 9 && events.of(doomed.id()).size() == 9
                 && events.of(malformed).size() == 3);
 
-        assertThat(events.of(ok.id())).containsSubsequence("deposited", "dispatched")
-                .containsSubsequence("received", "handled ok", "acknowledged").hasSize(5);
-        assertThat(events.of(flaky.id())).containsSubsequence("deposited", "dispatched")
+        assertThat(events.of(ok.id())).containsSubsequence("deposited", "sending", "dispatched")
+                .containsSubsequence("received", "handled ok", "acknowledged").hasSize(6);
+        assertThat(events.of(flaky.id())).containsSubsequence("deposited", "sending", "dispatched")
                 .containsSubsequence("received", "handled IllegalStateException", "requeued 1000 ms after 1",
-                        "received", "handled ok", "acknowledged").hasSize(8);
-        assertThat(events.of(doomed.id())).containsSubsequence("deposited", "dispatched")
+                        "received", "handled ok", "acknowledged").hasSize(9);
+        assertThat(events.of(doomed.id())).containsSubsequence("deposited", "sending", "dispatched")
                 .containsSubsequence("received", "handled IllegalStateException", "requeued 1000 ms after 1",
-                        "received", "handled IllegalStateException", "dead-lettered handler-failed").hasSize(8);
+                        "received", "handled IllegalStateException", "dead-lettered handler-failed").hasSize(9);
         assertThat(events.of(malformed)).containsExactly("received", "unacceptable",
                 "dead-lettered unacceptable");
         assertThat(events.handlingNanos).allSatisfy(n -> assertThat(n).isPositive());
@@ -136,8 +140,70 @@ class CourierListenerTest {
             assertThat(sweeper.sweep()).isZero();
         }
 
-        assertThat(events.of(job.id())).containsExactly("deposited", "not dispatched", "dispatched");
+        assertThat(events.of(job.id())).containsExactly("deposited", "sending", "not dispatched", "sending",
+                "dispatched");
         assertThat(events.passes).containsExactly("swept 1, failed 0", "swept 0, failed 0");
+    }
+
+    record Ask(UUID id, boolean slow) implements Command {}
+
+    record Answer(UUID id, UUID correlationId, String trace) implements Reply {}
+
+    @Test
+    void aCallCarriesTheCallersContextAndItsReplyIsReportedMatchedOrDroppedWhenLate() {
+        CountDownLatch slowGate = new CountDownLatch(1);
+        AtomicReference<CommandProcessor> server = new AtomicReference<>();
+        server.set(courier.closeAfter(CommandProcessor.builder()
+                .contextPropagator(new ContextPropagationTest.ThreadLocalTrace())
+                .handlers(new HandlerRegistry().registerContextual(Ask.class, (ask, context) -> {
+                    if (ask.slow()) {
+                        Await.until(WAIT, "the test to release the slow handler", () -> slowGate.getCount() == 0);
+                    }
+                    server.get().reply(new Answer(Request.newId(), ask.id(),
+                            String.valueOf(ContextPropagationTest.CURRENT.get())), context);
+                }))
+                .mappers(new MessageMappers().json(Ask.class, "asks").reply(Answer.class))
+                .producers(Producers.of(courier.transport())).build()));
+        courier.closeAfter(Dispatcher.builder().processor(server.get()).subscription(Subscription
+                .builder("asks", Ask.class).transport(courier.transport()).build()).build().start());
+        CommandProcessor client = courier.closeAfter(CommandProcessor.builder().listener(events)
+                .contextPropagator(new ContextPropagationTest.ThreadLocalTrace())
+                .mappers(new MessageMappers().json(Ask.class, "asks").reply(Answer.class))
+                .producers(Producers.of(courier.transport())).replyChannel(courier.transport()).build());
+        Ask quick = new Ask(Request.newId(), false);
+        Ask slow = new Ask(Request.newId(), true);
+
+        Answer answer;
+        ContextPropagationTest.CURRENT.set("caller-trace");
+        try {
+            answer = client.call(quick, Answer.class, WAIT);
+            assertThatThrownBy(() -> client.call(slow, Answer.class, Duration.ofMillis(200)))
+                    .isInstanceOf(ReplyTimeoutException.class);
+        } finally {
+            ContextPropagationTest.CURRENT.remove();
+        }
+        slowGate.countDown();
+
+        assertThat(answer.trace()).isEqualTo("caller-trace");
+        assertThat(events.of(quick.id())).containsExactly("reply matched");
+        Await.until(WAIT, () -> "the late reply dropped: " + events, () -> events.of(slow.id()).size() == 1);
+        assertThat(events.of(slow.id())).containsExactly("reply dropped");
+    }
+
+    @Test
+    void aChannelThatPausesItselfTellsTheListenerWhy() {
+        CommandProcessor processor = processor(events);
+        courier.closeAfter(Dispatcher.builder().processor(processor)
+                .subscription(Subscription.builder("jobs", Job.class).transport(courier.transport())
+                        .unacceptableLimit(1, Duration.ofMinutes(1)).build())
+                .build().start());
+        for (int i = 0; i < 2; i++) {
+            courier.producer().send(new Message(MessageHeader.builder(UUID.randomUUID(), "jobs", MessageType.COMMAND)
+                    .build(), MessageBody.json("{\"id\": not json"))).join();
+        }
+
+        Await.until(WAIT, () -> "a pause: " + events.passes, () -> !events.passes.isEmpty());
+        assertThat(events.passes).singleElement().asString().startsWith("paused jobs: more than 1 unacceptable");
     }
 
     @Test
@@ -169,9 +235,9 @@ class CourierListenerTest {
 
         courier.broker().awaitAcknowledged("jobs", 1, WAIT);
         Await.until(WAIT, () -> "the second listener told everything: " + events,
-                () -> events.of(ok.id()).size() == 5);
+                () -> events.of(ok.id()).size() == 6);
         assertThat(attempts.get(ok.id())).hasValue(1);
-        assertThat(events.of(ok.id())).containsSubsequence("deposited", "dispatched")
+        assertThat(events.of(ok.id())).containsSubsequence("deposited", "sending", "dispatched")
                 .containsSubsequence("received", "handled ok", "acknowledged");
     }
 
@@ -205,8 +271,28 @@ class CourierListenerTest {
         }
 
         @Override
+        public void sending(Message message) {
+            add(message.id(), "sending");
+        }
+
+        @Override
         public void dispatched(Message message) {
             add(message.id(), "dispatched");
+        }
+
+        @Override
+        public void replyMatched(Message reply) {
+            add(reply.header().correlationId(), "reply matched");
+        }
+
+        @Override
+        public void replyDropped(Message reply) {
+            add(reply.header().correlationId(), "reply dropped");
+        }
+
+        @Override
+        public void channelPaused(String channel, String reason) {
+            passes.add("paused " + channel + ": " + reason);
         }
 
         @Override
