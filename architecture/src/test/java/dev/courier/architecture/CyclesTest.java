@@ -62,7 +62,7 @@ class CyclesTest {
     private static boolean isCore(String pkg) {
         return pkg.equals("dev.courier") || (pkg.startsWith("dev.courier.") && !pkg.startsWith("dev.courier.transport")
                 && !pkg.startsWith("dev.courier.store.jdbc") && !pkg.startsWith("dev.courier.test")
-                && !pkg.startsWith("dev.courier.micrometer"));
+                && !pkg.startsWith("dev.courier.micrometer") && !pkg.startsWith("dev.courier.spring"));
     }
 
     /** Tarjan's algorithm over the top-level classes of the library (a nested class counts as its outer class). */

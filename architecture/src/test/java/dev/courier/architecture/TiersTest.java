@@ -76,6 +76,16 @@ class TiersTest {
                 .should().dependOnClassesThat().resideInAnyPackage("dev.courier.transport..",
                         "dev.courier.store.jdbc..", "dev.courier.test..", "dev.courier.internal..")
                 .check(LIBRARY);
+        // The Spring Boot auto-configuration wires the plug-ins together as an application would: through their
+        // public API only, never a module's internals or the test kit; and no library module knows Spring.
+        noClasses().that().resideInAPackage("dev.courier.spring..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.courier.internal..",
+                        "dev.courier.transport.rabbitmq.internal..", "dev.courier.store.jdbc.internal..",
+                        "dev.courier.test..")
+                .check(LIBRARY);
+        noClasses().that().resideOutsideOfPackage("dev.courier.spring..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.courier.spring..", "org.springframework..")
+                .check(LIBRARY);
         // The test kit is built on the in-memory transport (its JUnit extension); it knows no broker or database.
         noClasses().that().resideInAPackage("dev.courier.test..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.courier.transport.rabbitmq..",
