@@ -1,0 +1,7 @@
+CREATE TABLE IF NOT EXISTS task_reminders (
+    id UUID PRIMARY KEY,
+    task_id VARCHAR(100) NOT NULL,
+    task_name VARCHAR(200) NOT NULL,
+    due TIMESTAMP WITH TIME ZONE NOT NULL,
+    recipient VARCHAR(200) NOT NULL
+);
