@@ -4,6 +4,7 @@ import dev.courier.ConfigurationException;
 import dev.courier.ContextPropagator;
 import dev.courier.CourierListener;
 import dev.courier.HandlerRegistry;
+import dev.courier.Policies;
 import dev.courier.Producers;
 import dev.courier.Request;
 import dev.courier.RequestHandler;
@@ -16,6 +17,8 @@ import dev.courier.runtime.Dispatcher;
 import dev.courier.runtime.OutboxSweeper;
 import dev.courier.spi.Outbox;
 import dev.courier.spi.Transport;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.retry.RetryRegistry;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -107,14 +110,27 @@ public class CourierAutoConfiguration {
         return type.asSubclass(Request.class);
     }
 
-    /** The processor: the application's handlers, mappers, outbox, transport, listeners and propagator. */
+    /**
+     * The resilience4j registries {@code @UsePolicy} names its policies in: a {@link Policies} bean, or the
+     * application's {@link RetryRegistry} and {@link CircuitBreakerRegistry} beans (resilience4j's Spring Boot starter
+     * makes them from {@code resilience4j.retry.*} and {@code resilience4j.circuitbreaker.*}), else empty ones.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public Policies courierPolicies(ObjectProvider<RetryRegistry> retries,
+            ObjectProvider<CircuitBreakerRegistry> breakers) {
+        return Policies.of(retries.getIfAvailable(RetryRegistry::ofDefaults),
+                breakers.getIfAvailable(CircuitBreakerRegistry::ofDefaults));
+    }
+
+    /** The processor: the application's handlers, mappers, policies, outbox, transport, listeners and propagator. */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public CommandProcessor courierProcessor(HandlerRegistry handlers, MessageMappers mappers, Outbox outbox,
-            Transport transport, ObjectProvider<CourierListener> listeners,
+    public CommandProcessor courierProcessor(HandlerRegistry handlers, MessageMappers mappers, Policies policies,
+            Outbox outbox, Transport transport, ObjectProvider<CourierListener> listeners,
             ObjectProvider<ContextPropagator> propagators) {
         CommandProcessorBuilder builder = CommandProcessor.builder().handlers(handlers).mappers(mappers)
-                .outbox(outbox).producers(Producers.of(transport));
+                .policies(policies).outbox(outbox).producers(Producers.of(transport));
         listeners.orderedStream().forEach(builder::listener);
         ContextPropagator propagator = propagators.getIfUnique();
         if (propagator != null) {

@@ -4,6 +4,8 @@ import dev.courier.ConfigurationException;
 import dev.courier.spi.Transport;
 import dev.courier.transport.inmemory.InMemoryTransport;
 import dev.courier.transport.rabbitmq.RabbitMqTransport;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -28,8 +30,11 @@ final class CourierTransportConfiguration {
     static class RabbitMq {
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean(Transport.class)
-        RabbitMqTransport courierTransport(RabbitConnectionProperties rabbit, CourierProperties courier) {
-            return RabbitMqTransport.connect(rabbit.toConfig(courier.getRabbitmq().getExchange()));
+        RabbitMqTransport courierTransport(RabbitConnectionProperties rabbit, CourierProperties courier,
+                ObjectProvider<RabbitMqConnectionCustomizer> customizers) {
+            List<RabbitMqConnectionCustomizer> all = customizers.orderedStream().toList();
+            return RabbitMqTransport.connect(rabbit.toConfig(courier.getRabbitmq().getExchange(),
+                    factory -> all.forEach(customizer -> customizer.customize(factory))));
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.courier.spring.boot.autoconfigure;
 
+import com.rabbitmq.client.ConnectionFactory;
 import dev.courier.transport.rabbitmq.RabbitMqConfig;
 import dev.courier.transport.rabbitmq.RabbitMqConfigBuilder;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -37,11 +39,14 @@ public class RabbitConnectionProperties {
         }
     }
 
-    /** Courier's RabbitMQ configuration from these settings, publishing to {@code exchange}. */
-    RabbitMqConfig toConfig(String exchange) {
+    /**
+     * Courier's RabbitMQ configuration from these settings, publishing to {@code exchange}, with {@code customizer}
+     * applied to the client's connection factory after Courier's own settings.
+     */
+    RabbitMqConfig toConfig(String exchange, Consumer<ConnectionFactory> customizer) {
         RabbitMqConfigBuilder builder = RabbitMqConfig.builder()
                 .address(host, port, virtualHost, username, password, ssl.isEnabled())
-                .exchange(exchange).connectionName("courier-spring-boot");
+                .exchange(exchange).connectionName("courier-spring-boot").connectionFactory(customizer);
         if (addresses != null && !addresses.isBlank()) {
             builder.nodes(Arrays.stream(addresses.split(",")).map(String::trim).filter(a -> !a.isEmpty())
                     .map(a -> a.replaceFirst("^amqps?://", "")).toArray(String[]::new));

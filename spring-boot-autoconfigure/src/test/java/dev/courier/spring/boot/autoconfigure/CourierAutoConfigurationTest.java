@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.Command;
 import dev.courier.HandlerRegistry;
+import dev.courier.Policies;
 import dev.courier.Producers;
 import dev.courier.Request;
 import dev.courier.RequestHandler;
@@ -14,15 +15,19 @@ import dev.courier.runtime.Dispatcher;
 import dev.courier.runtime.OutboxSweeper;
 import dev.courier.spi.Outbox;
 import dev.courier.spi.Transport;
+import dev.courier.steps.UsePolicy;
 import dev.courier.store.InMemoryOutbox;
 import dev.courier.store.jdbc.JdbcOutbox;
 import dev.courier.test.Await;
 import dev.courier.transport.inmemory.InMemoryTransport;
 import dev.courier.transport.rabbitmq.RabbitMqTransport;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -72,6 +77,36 @@ class CourierAutoConfigurationTest {
             Await.until(WAIT, "the job handled by the handler bean", () -> handler.handled.contains(job.id()));
             assertThat(context.getBean(Dispatcher.class).states()).singleElement()
                     .satisfies(state -> assertThat(state.channel()).isEqualTo("boot-jobs"));
+        });
+    }
+
+    record Flaky(UUID id) implements Command {}
+
+    /** Fails twice, then succeeds: only a retry policy from the application's registry gets it through. */
+    static final class FlakyHandler implements RequestHandler<Flaky> {
+        final AtomicInteger attempts = new AtomicInteger();
+
+        @Override
+        @UsePolicy(value = "flaky", step = 1)
+        public void handle(Flaky flaky) {
+            if (attempts.incrementAndGet() < 3) {
+                throw new IllegalStateException("attempt " + attempts.get() + " fails (test)");
+            }
+        }
+    }
+
+    @Test
+    void theApplicationsResilience4jRegistryGivesTheHandlersTheirPolicies() {
+        RetryRegistry retries = RetryRegistry.of(RetryConfig.custom().maxAttempts(3)
+                .waitDuration(Duration.ofMillis(1)).build());
+        retries.retry("flaky"); // as resilience4j's Boot starter does for each resilience4j.retry.instances.<name>
+        inMemoryOnly.withBean(RetryRegistry.class, () -> retries).withBean(FlakyHandler.class).run(context -> {
+            assertThat(context).hasNotFailed();
+
+            context.getBean(CommandProcessor.class).send(new Flaky(Request.newId()));
+
+            assertThat(context.getBean(FlakyHandler.class).attempts).hasValue(3);
+            assertThat(context.getBean(Policies.class).retries()).isSameAs(retries);
         });
     }
 

@@ -72,6 +72,11 @@ class CourierSpringBootRabbitMqTest {
         }
 
         @Bean
+        RabbitMqConnectionCustomizer shortHeartbeat() {
+            return factory -> factory.setRequestedHeartbeat(7);
+        }
+
+        @Bean
         TaskService taskService(DataSource dataSource, CommandProcessor processor) {
             return new TaskService(new JdbcTemplate(dataSource), processor);
         }
@@ -214,6 +219,18 @@ class CourierSpringBootRabbitMqTest {
             assertThat(rows(tasks, rolledBack.id())).isZero();
             assertThat(rows(outbox, rolledBack.id())).as("the rolled-back message's outbox row").isZero();
             assertThat(rows(outbox, kept.id())).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void aConnectionCustomizerBeanAdjustsTheClientsConnection() {
+        runner().run(context -> {
+            assertThat(context).hasNotFailed();
+            // what the broker negotiated with Courier's connection (named courier-spring-boot): the bean's heartbeat
+            String connections = Rabbitmqctl.run("list_connections", "-q", "--no-table-headers", "timeout",
+                    "client_properties");
+            assertThat(connections.lines().filter(line -> line.contains("courier-spring-boot")))
+                    .isNotEmpty().allSatisfy(line -> assertThat(line).startsWith("7\t"));
         });
     }
 
