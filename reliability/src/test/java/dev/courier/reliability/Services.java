@@ -8,14 +8,12 @@ import dev.courier.test.Rabbitmqctl;
 import dev.courier.test.TestServices;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -55,19 +53,7 @@ final class Services {
 
     /** Runs a command and returns its output; fails when it exits non-zero. */
     static String run(String... command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new AssertionError(String.join(" ", command) + " failed: " + output);
-            }
-            return output;
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + command[0], e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted running " + command[0], e);
-        }
+        return Rabbitmqctl.command(command);
     }
 
     static String ctl(String... args) {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@code rabbitmqctl} on this machine, for tests that stop and start the local broker. Each call fails the
+ * Runs {@code rabbitmqctl} (and other commands) on this machine, for tests that stop and start the local broker. Each call fails the
  * test with the tool's output when the tool fails; a test that stops the broker starts it again in a finally block.
  */
 public final class Rabbitmqctl {
@@ -20,6 +20,11 @@ public final class Rabbitmqctl {
         List<String> command = new ArrayList<>();
         command.add("rabbitmqctl");
         command.addAll(List.of(args));
+        return command(command.toArray(String[]::new));
+    }
+
+    /** Runs any command (a {@code kill}, {@code rabbitmq-server -detached}) and returns its output. */
+    public static String command(String... command) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -28,10 +33,10 @@ public final class Rabbitmqctl {
             }
             return output;
         } catch (IOException e) {
-            throw new AssertionError("cannot run rabbitmqctl", e);
+            throw new AssertionError("cannot run " + command[0], e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted running rabbitmqctl", e);
+            throw new AssertionError("interrupted running " + command[0], e);
         }
     }
 

@@ -65,6 +65,16 @@ public final class TestServices {
         Assumptions.abort(message);
     }
 
+    /** Drops the tables (those that exist) of the database at the JDBC {@code url}: a test's teardown. */
+    public static void dropTables(String url, String... tables) throws java.sql.SQLException {
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(url);
+                java.sql.Statement sql = db.createStatement()) {
+            for (String table : tables) {
+                sql.execute("DROP TABLE IF EXISTS " + table);
+            }
+        }
+    }
+
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import dev.courier.test.Await;
 import dev.courier.test.TestServices;
 import dev.courier.transport.rabbitmq.RabbitMqTransport;
@@ -14,8 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -60,23 +55,8 @@ class TasksBootApplicationTest {
         if (application != null) {
             application.close();
         }
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setUri(TestServices.RABBITMQ_URI);
-        try (Connection connection = factory.newConnection(); Channel amqp = connection.createChannel()) {
-            for (String queue : new String[] {CHANNEL, RabbitMqTransport.deadLetterQueue(CHANNEL),
-                    exchange + ".unroutable"}) {
-                amqp.queueDelete(queue);
-            }
-            for (String name : RabbitMqTransport.declaredExchanges(exchange)) {
-                amqp.queueDelete(name);
-                amqp.exchangeDelete(name);
-            }
-        }
-        try (java.sql.Connection db = DriverManager.getConnection(TestServices.POSTGRES_URL);
-                Statement sql = db.createStatement()) {
-            sql.execute("DROP TABLE IF EXISTS " + outbox);
-            sql.execute("DROP TABLE IF EXISTS task_reminders");
-        }
+        RabbitMqTransport.deleteTopology(TestServices.RABBITMQ_URI, exchange, CHANNEL);
+        TestServices.dropTables(TestServices.POSTGRES_URL, outbox, "task_reminders");
     }
 
     private String url(String path) {

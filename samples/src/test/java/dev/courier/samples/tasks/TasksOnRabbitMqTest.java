@@ -20,8 +20,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -50,23 +48,8 @@ class TasksOnRabbitMqTest {
 
     @AfterEach
     void removeWhatTheTestCreated() throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setUri(TestServices.RABBITMQ_URI);
-        try (Connection connection = factory.newConnection(); Channel amqp = connection.createChannel()) {
-            for (String queue : new String[] {channel, RabbitMqTransport.deadLetterQueue(channel),
-                    exchange + ".unroutable"}) {
-                amqp.queueDelete(queue);
-            }
-            for (String name : RabbitMqTransport.declaredExchanges(exchange)) {
-                amqp.queueDelete(name); // the delay levels' queues are named after their exchanges
-                amqp.exchangeDelete(name);
-            }
-        }
-        try (java.sql.Connection db = DriverManager.getConnection(TestServices.POSTGRES_URL);
-                Statement sql = db.createStatement()) {
-            sql.execute("DROP TABLE IF EXISTS " + tables.outbox());
-            sql.execute("DROP TABLE IF EXISTS " + tables.reminders());
-        }
+        RabbitMqTransport.deleteTopology(TestServices.RABBITMQ_URI, exchange, channel);
+        TestServices.dropTables(TestServices.POSTGRES_URL, tables.outbox(), tables.reminders());
     }
 
     @Test

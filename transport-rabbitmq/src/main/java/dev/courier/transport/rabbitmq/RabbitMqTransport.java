@@ -135,6 +135,34 @@ public final class RabbitMqTransport implements Transport {
         return List.copyOf(names);
     }
 
+    /**
+     * Deletes, over {@code amqp}, what Courier declared for {@code channels} (each one's queue and dead-letter queue)
+     * and for the exchange name {@code exchange} (its exchanges, the delay levels' queues and the unroutable queue).
+     * For tearing down a test or a retired deployment: the messages in them are gone. Missing ones are skipped.
+     */
+    public static void deleteTopology(com.rabbitmq.client.Channel amqp, String exchange, String... channels)
+            throws java.io.IOException {
+        for (String channel : channels) {
+            amqp.queueDelete(channel);
+            amqp.queueDelete(deadLetterQueue(channel));
+        }
+        for (String name : declaredExchanges(exchange)) {
+            amqp.queueDelete(name); // the delay levels' and the unroutable queues are named after their exchanges
+            amqp.exchangeDelete(name);
+        }
+    }
+
+    /** As {@link #deleteTopology(com.rabbitmq.client.Channel, String, String...)}, over a connection of its own to {@code uri}. */
+    public static void deleteTopology(String uri, String exchange, String... channels) throws Exception {
+        com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+        factory.setUri(uri);
+        factory.setAutomaticRecoveryEnabled(false);
+        try (com.rabbitmq.client.Connection connection = factory.newConnection("courier-teardown");
+                com.rabbitmq.client.Channel amqp = connection.createChannel()) {
+            deleteTopology(amqp, exchange, channels);
+        }
+    }
+
     /** The name of a channel's dead-letter queue. */
     public static String deadLetterQueue(String channel) {
         return Topology.deadLetterQueue(channel);

@@ -157,23 +157,8 @@ class CourierSpringBootRabbitMqTest {
     @AfterEach
     void removeWhatTheTestCreated() throws Exception {
         slowGate.countDown();
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setUri(TestServices.RABBITMQ_URI);
-        try (Connection connection = factory.newConnection(); Channel amqp = connection.createChannel()) {
-            for (String queue : new String[] {channel, RabbitMqTransport.deadLetterQueue(channel),
-                    exchange + ".unroutable"}) {
-                amqp.queueDelete(queue);
-            }
-            for (String name : RabbitMqTransport.declaredExchanges(exchange)) {
-                amqp.queueDelete(name); // the delay levels' queues are named after their exchanges
-                amqp.exchangeDelete(name);
-            }
-        }
-        try (java.sql.Connection db = DriverManager.getConnection(TestServices.POSTGRES_URL);
-                Statement sql = db.createStatement()) {
-            sql.execute("DROP TABLE IF EXISTS " + tasks);
-            sql.execute("DROP TABLE IF EXISTS " + outbox);
-        }
+        RabbitMqTransport.deleteTopology(TestServices.RABBITMQ_URI, exchange, channel);
+        TestServices.dropTables(TestServices.POSTGRES_URL, tasks, outbox);
     }
 
     private long rows(String table, UUID id) throws Exception {
