@@ -45,12 +45,21 @@ public final class CourierTracing implements ContextPropagator, CourierListener 
     public static final String MESSAGE_ID = "courier.message-id";
     /** Tag on handle spans: acknowledged, requeued, dead-lettered, unacceptable. */
     public static final String OUTCOME = "courier.outcome";
-    /** Sends in flight that are traced at most; beyond, a send has no span (a producer that never answers). */
-    static final int MAX_OPEN_SENDS = 100_000;
+    /**
+     * Send spans open at most. An attempt whose outcome is never told (a producer that never answers) would stay
+     * open: when this many are, those older than {@link #STALE_SEND} are ended (tagged {@code courier.outcome =
+     * unknown}) and forgotten.
+     */
+    static final int MAX_OPEN_SENDS = 10_000;
+    /** How old an open send span must be to be ended when {@link #MAX_OPEN_SENDS} are open. */
+    static final long STALE_SEND = java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
 
     private final Tracer tracer;
     private final Propagator propagator;
-    private final Map<UUID, Span> sends = new ConcurrentHashMap<>();
+    private final Map<UUID, OpenSend> sends = new ConcurrentHashMap<>();
+
+    /** A send span and when it started ({@link System#nanoTime()}). */
+    private record OpenSend(Span span, long started) {}
 
     private CourierTracing(Tracer tracer, Propagator propagator) {
         this.tracer = Objects.requireNonNull(tracer, "tracer");
@@ -87,29 +96,35 @@ public final class CourierTracing implements ContextPropagator, CourierListener 
 
     @Override
     public void sending(Message message) {
-        if (sends.size() < MAX_OPEN_SENDS) {
-            Span send = child(message, "courier send ").start();
-            Span earlier = sends.put(message.id(), send);
-            if (earlier != null) {
-                earlier.end(); // an attempt whose outcome was never told
-            }
+        long now = System.nanoTime();
+        if (sends.size() >= MAX_OPEN_SENDS) {
+            sends.entrySet().removeIf(open -> {
+                boolean stale = now - open.getValue().started() > STALE_SEND;
+                if (stale) {
+                    open.getValue().span().tag(OUTCOME, "unknown").end();
+                }
+                return stale;
+            });
+        }
+        OpenSend earlier = sends.put(message.id(), new OpenSend(child(message, "courier send ").start(), now));
+        if (earlier != null) {
+            earlier.span().tag(OUTCOME, "unknown").end(); // an attempt whose outcome was never told
         }
     }
 
     @Override
     public void dispatched(Message message) {
-        Span send = sends.remove(message.id());
+        OpenSend send = sends.remove(message.id());
         if (send != null) {
-            send.end();
+            send.span().end();
         }
     }
 
     @Override
     public void notDispatched(Message message, Throwable cause) {
-        Span send = sends.remove(message.id());
-        if (send == null) { // refused before it reached a producer (no producer for its topic)
-            send = child(message, "courier send ").start();
-        }
+        OpenSend open = sends.remove(message.id());
+        // none open: refused before it reached a producer (no producer for its topic)
+        Span send = open != null ? open.span() : child(message, "courier send ").start();
         send.error(cause);
         send.end();
     }

@@ -178,4 +178,21 @@ class CourierTracingTest {
         assertThat(posts).hasSize(2).allSatisfy(post -> assertThat(post.getParentSpanContext().isValid()).isFalse());
         assertThat(tracer.currentSpan()).isNull();
     }
+
+    @Test
+    void aSendWhoseOutcomeNeverCameIsEndedAsUnknownWhenTheMessageIsSentAgain() {
+        dev.courier.message.Message message = new dev.courier.message.Message(dev.courier.message.MessageHeader
+                .builder(Request.newId(), "jobs", dev.courier.message.MessageType.COMMAND).build(),
+                dev.courier.message.MessageBody.json("{}"));
+
+        tracing.sending(message);          // an attempt whose producer never answered
+        tracing.sending(message);          // the sweeper's later attempt
+        tracing.dispatched(message);
+
+        List<SpanData> sends = exporter.getFinishedSpanItems().stream().filter(named("courier send jobs")).toList();
+        assertThat(sends).hasSize(2);
+        assertThat(sends.get(0).getAttributes().get(AttributeKey.stringKey(CourierTracing.OUTCOME)))
+                .isEqualTo("unknown");
+        assertThat(sends.get(1).getAttributes().get(AttributeKey.stringKey(CourierTracing.OUTCOME))).isNull();
+    }
 }

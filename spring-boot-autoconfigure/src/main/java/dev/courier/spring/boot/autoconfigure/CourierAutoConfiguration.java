@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -58,21 +59,37 @@ public class CourierAutoConfiguration {
     /** The application's {@link RequestHandler} beans, each for the request type it declares. */
     @Bean
     @ConditionalOnMissingBean
-    public HandlerRegistry courierHandlers(ObjectProvider<RequestHandler<?>> handlers) {
+    public HandlerRegistry courierHandlers(ConfigurableListableBeanFactory beans) {
         HandlerRegistry registry = new HandlerRegistry();
-        handlers.orderedStream().forEach(handler -> register(registry, handler));
+        for (String name : beans.getBeanNamesForType(RequestHandler.class)) {
+            register(registry, name, beans.getBean(name, RequestHandler.class), beans);
+        }
         return registry;
     }
 
+    /**
+     * Registers a handler bean for the request type its definition declares ({@code @Bean RequestHandler<Remind>}
+     * returning a lambda), else its class ({@code class MailHandler implements RequestHandler<Remind>}).
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void register(HandlerRegistry registry, RequestHandler<?> handler) {
-        Class<?> beanClass = AopUtils.getTargetClass(handler);
-        Class<?> type = ResolvableType.forClass(beanClass).as(RequestHandler.class).getGeneric(0).resolve();
-        if (type == null || !Request.class.isAssignableFrom(type) || type.isInterface()) {
-            throw new ConfigurationException("The RequestHandler bean " + beanClass.getName() + " does not name "
-                    + "its request type (implement RequestHandler<YourCommand>, not a raw or generic one)");
+    private static void register(HandlerRegistry registry, String name, RequestHandler<?> handler,
+            ConfigurableListableBeanFactory beans) {
+        Class<?> type = requestTypeOf(beans.containsBeanDefinition(name)
+                ? beans.getMergedBeanDefinition(name).getResolvableType() : ResolvableType.NONE);
+        if (type == null) {
+            type = requestTypeOf(ResolvableType.forClass(AopUtils.getTargetClass(handler)));
+        }
+        if (type == null) {
+            throw new ConfigurationException("The RequestHandler bean '" + name + "' ("
+                    + AopUtils.getTargetClass(handler).getName() + ") does not name its request type: declare it as "
+                    + "RequestHandler<YourCommand> (the @Bean method's return type or the class), not raw or generic");
         }
         registry.register((Class) type, (RequestHandler) handler);
+    }
+
+    private static Class<?> requestTypeOf(ResolvableType type) {
+        Class<?> resolved = type.as(RequestHandler.class).getGeneric(0).resolve();
+        return resolved == null || !Request.class.isAssignableFrom(resolved) || resolved.isInterface() ? null : resolved;
     }
 
     /**
@@ -135,6 +152,10 @@ public class CourierAutoConfiguration {
         ContextPropagator propagator = propagators.getIfUnique();
         if (propagator != null) {
             builder.contextPropagator(propagator);
+        } else if (propagators.stream().count() > 1) {
+            throw new ConfigurationException("Several ContextPropagator beans and none @Primary: "
+                    + propagators.stream().map(p -> p.getClass().getName()).toList() + "; Courier carries one context "
+                    + "in its messages (mark the one to use @Primary)");
         }
         return builder.build();
     }

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the Dispatcher's pumps and the outbox sweeper once the application context is ready, and stops them when it
+ * Starts the Dispatcher's pumps and the outbox sweeper when the application context is refreshed, and stops them when it
  * closes: after the web server has stopped taking requests (so a request in flight still deposits and sends), before
  * the DataSource and the broker connections are closed. Stopping lets each pump finish the message it holds, for up
  * to {@code courier.shutdown-timeout}; a message cut short is not acknowledged, so the broker delivers it again.
@@ -22,6 +22,7 @@ public final class CourierLifecycle implements SmartLifecycle {
     private final OutboxSweeper sweeper;
     private final Duration shutdownTimeout;
     private volatile boolean running;
+    private volatile boolean stopped;
 
     /** Either may be null: no subscriptions, or no sweeper. */
     public CourierLifecycle(Dispatcher dispatcher, OutboxSweeper sweeper, Duration shutdownTimeout) {
@@ -32,6 +33,10 @@ public final class CourierLifecycle implements SmartLifecycle {
 
     @Override
     public void start() {
+        if (stopped) {
+            throw new IllegalStateException("Courier's pumps and sweeper cannot start again after they stopped (their "
+                    + "threads are gone): restart the application context rather than stop() and start() it");
+        }
         if (dispatcher != null) {
             dispatcher.start();
         }
@@ -44,6 +49,7 @@ public final class CourierLifecycle implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        stopped = true;
         if (dispatcher != null && !dispatcher.stop(shutdownTimeout)) {
             LOG.warn("Courier's pumps did not finish within {}; the messages they held were not acknowledged and "
                     + "will be delivered again", shutdownTimeout);

@@ -10,10 +10,11 @@ import dev.courier.store.InMemoryOutbox;
 import dev.courier.store.jdbc.JdbcOutbox;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.ConnectionHolder;
@@ -22,13 +23,15 @@ import org.springframework.jdbc.datasource.ConnectionHolder;
 final class CourierOutboxConfiguration {
     private CourierOutboxConfiguration() {}
 
-    /** The JDBC outbox in the application's (single) DataSource, joining Spring's transactions on it. */
+    /** The JDBC outbox in the application's DataSource (the only one, or the {@code @Primary} one), joining Spring's transactions on it. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({JdbcOutbox.class, ConnectionHolder.class})
-    @ConditionalOnBean(DataSource.class)
+    @ConditionalOnSingleCandidate(DataSource.class)
     static class Jdbc {
+        /** Built after Flyway, Liquibase or schema.sql have run (it checks its table when built). */
         @Bean
         @ConditionalOnMissingBean(Outbox.class)
+        @DependsOnDatabaseInitialization
         JdbcOutbox courierOutbox(DataSource dataSource, CourierProperties properties) {
             return JdbcOutbox.builder(dataSource).table(properties.getOutbox().getTable())
                     .createTables(properties.getOutbox().isCreateTables())

@@ -193,9 +193,19 @@ public class CourierProperties {
     public static class RabbitMq {
         /** The exchange Courier publishes to (its queues and dead-letter queues are named after the channels). */
         private String exchange = "courier";
+        /** The name Courier's connections show in the broker's management UI (default: the application's name). */
+        private String connectionName;
 
         public String getExchange() {
             return exchange;
+        }
+
+        public String getConnectionName() {
+            return connectionName;
+        }
+
+        public void setConnectionName(String connectionName) {
+            this.connectionName = connectionName;
         }
 
         public void setExchange(String exchange) {

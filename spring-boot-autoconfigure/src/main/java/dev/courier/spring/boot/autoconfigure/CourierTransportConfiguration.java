@@ -16,6 +16,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /** The transport: RabbitMQ when its module is present (and not switched off), else the in-memory one. */
@@ -31,9 +32,11 @@ final class CourierTransportConfiguration {
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean(Transport.class)
         RabbitMqTransport courierTransport(RabbitConnectionProperties rabbit, CourierProperties courier,
-                ObjectProvider<RabbitMqConnectionCustomizer> customizers) {
+                ObjectProvider<RabbitMqConnectionCustomizer> customizers, Environment environment) {
             List<RabbitMqConnectionCustomizer> all = customizers.orderedStream().toList();
-            return RabbitMqTransport.connect(rabbit.toConfig(courier.getRabbitmq().getExchange(),
+            String name = courier.getRabbitmq().getConnectionName() != null ? courier.getRabbitmq().getConnectionName()
+                    : "courier:" + environment.getProperty("spring.application.name", "spring-boot");
+            return RabbitMqTransport.connect(rabbit.toConfig(courier.getRabbitmq().getExchange(), name,
                     factory -> all.forEach(customizer -> customizer.customize(factory))));
         }
     }

@@ -40,13 +40,14 @@ public class RabbitConnectionProperties {
     }
 
     /**
-     * Courier's RabbitMQ configuration from these settings, publishing to {@code exchange}, with {@code customizer}
+     * Courier's RabbitMQ configuration from these settings, publishing to {@code exchange}, its connections named
+     * {@code connectionName}, with {@code customizer}
      * applied to the client's connection factory after Courier's own settings.
      */
-    RabbitMqConfig toConfig(String exchange, Consumer<ConnectionFactory> customizer) {
+    RabbitMqConfig toConfig(String exchange, String connectionName, Consumer<ConnectionFactory> customizer) {
         RabbitMqConfigBuilder builder = RabbitMqConfig.builder()
                 .address(host, port, virtualHost, username, password, ssl.isEnabled())
-                .exchange(exchange).connectionName("courier-spring-boot").connectionFactory(customizer);
+                .exchange(exchange).connectionName(connectionName).connectionFactory(customizer);
         if (addresses != null && !addresses.isBlank()) {
             builder.nodes(Arrays.stream(addresses.split(",")).map(String::trim).filter(a -> !a.isEmpty())
                     .map(a -> a.replaceFirst("^amqps?://", "")).toArray(String[]::new));

@@ -3,6 +3,7 @@ package dev.courier.spring.boot.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.Command;
+import dev.courier.ContextPropagator;
 import dev.courier.HandlerRegistry;
 import dev.courier.Policies;
 import dev.courier.Producers;
@@ -121,6 +122,46 @@ class CourierAutoConfigurationTest {
             assertThat(context).getBeans(HandlerRegistry.class).hasSize(1).containsKey("ownHandlers");
             assertThat(context).getBeans(MessageMappers.class).hasSize(1).containsKey("ownMappers");
         });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class LambdaHandler {
+        static final Set<UUID> HANDLED = ConcurrentHashMap.newKeySet();
+
+        @Bean
+        RequestHandler<Flaky> flakyByLambda() {
+            return flaky -> HANDLED.add(flaky.id());
+        }
+    }
+
+    @Test
+    void aLambdaHandlerBeanIsRegisteredForTheTypeItsBeanMethodDeclares() {
+        inMemoryOnly.withUserConfiguration(LambdaHandler.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            Flaky flaky = new Flaky(Request.newId());
+
+            context.getBean(CommandProcessor.class).send(flaky);
+
+            assertThat(LambdaHandler.HANDLED).contains(flaky.id());
+        });
+    }
+
+    @Test
+    void twoContextPropagatorsWithoutAPrimaryFailTheStartNamingBoth() {
+        inMemoryOnly.withBean("first", ContextPropagator.class, () -> ContextPropagator.NONE)
+                .withBean("second", ContextPropagator.class, () -> new ContextPropagator() {
+                    @Override
+                    public java.util.Map<String, String> capture(dev.courier.message.Message message) {
+                        return java.util.Map.of();
+                    }
+
+                    @Override
+                    public Scope restore(java.util.Map<String, String> headers) {
+                        return Scope.NOOP;
+                    }
+                })
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("Several ContextPropagator beans and none @Primary"));
     }
 
     @Test

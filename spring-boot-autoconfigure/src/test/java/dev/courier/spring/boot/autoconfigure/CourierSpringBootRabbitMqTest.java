@@ -56,6 +56,7 @@ class CourierSpringBootRabbitMqTest {
     private final String channel = "boot.remind." + suffix;
     private final String tasks = "boot_tasks_" + suffix;
     private final String outbox = "boot_outbox_" + suffix;
+    private final String connectionName = "courier-boot-test-" + suffix;
 
     /** Handlings per request id; "slow" ones wait for {@link #slowGate}. */
     static final Map<UUID, AtomicInteger> HANDLED = new ConcurrentHashMap<>();
@@ -141,7 +142,7 @@ class CourierSpringBootRabbitMqTest {
                         "courier.subscriptions[" + channel + "].topic=" + channel,
                         "courier.subscriptions[" + channel + "].request-types=" + Remind.class.getName(),
                         "courier.subscriptions[" + channel + "].performers=2",
-                        "courier.sweeper.min-age=1s", "courier.sweeper.interval=1s");
+                        "courier.rabbitmq.connection-name=" + connectionName);
     }
 
     @BeforeEach
@@ -211,10 +212,10 @@ class CourierSpringBootRabbitMqTest {
     void aConnectionCustomizerBeanAdjustsTheClientsConnection() {
         runner().run(context -> {
             assertThat(context).hasNotFailed();
-            // what the broker negotiated with Courier's connection (named courier-spring-boot): the bean's heartbeat
+            // what the broker negotiated with this context's connections (named by the property): the bean's heartbeat
             String connections = Rabbitmqctl.run("list_connections", "-q", "--no-table-headers", "timeout",
                     "client_properties");
-            assertThat(connections.lines().filter(line -> line.contains("courier-spring-boot")))
+            assertThat(connections.lines().filter(line -> line.contains(connectionName)))
                     .isNotEmpty().allSatisfy(line -> assertThat(line).startsWith("7\t"));
         });
     }
