@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /** Mails a reminder (the sample logs it and counts it, as a fake gateway would). A bean: Courier registers it. */
+// snippet handler
 @Component
 public class MailReminderHandler implements RequestHandler<TaskReminder> {
     private static final Logger LOG = LoggerFactory.getLogger(MailReminderHandler.class);
@@ -27,3 +28,4 @@ public class MailReminderHandler implements RequestHandler<TaskReminder> {
         return count == null ? 0 : count.get();
     }
 }
+// end handler

@@ -83,7 +83,6 @@ class CourierSpringBootRabbitMqTest {
         }
     }
 
-    // snippet handler
     static final class RemindHandler implements RequestHandler<Remind> {
         @Override
         public void handle(Remind remind) {
@@ -99,10 +98,8 @@ class CourierSpringBootRabbitMqTest {
             HANDLED.computeIfAbsent(remind.id(), id -> new AtomicInteger()).incrementAndGet();
         }
     }
-    // end handler
 
     /** Writes the task's row and posts its reminder in one transaction, as the Boot sample's controller does. */
-    // snippet service
     static class TaskService {
         private final JdbcTemplate jdbc;
         private final CommandProcessor processor;
@@ -121,7 +118,6 @@ class CourierSpringBootRabbitMqTest {
             }
         }
     }
-    // end service
 
     private ApplicationContextRunner runner() {
         URI rabbit = URI.create(TestServices.RABBITMQ_URI);
