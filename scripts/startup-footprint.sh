@@ -2,7 +2,8 @@
 # Start-up time and memory of the tasks API: the plain sample (TaskApiMain, COURIER_MODE=rabbitmq) next to the Spring
 # Boot sample (TasksBootApplication), both on the RabbitMQ and PostgreSQL of this machine, each started ROUNDS times.
 # Prints, per run, the milliseconds from launching the JVM to the application's "ready" line and the resident memory
-# (RSS) and heap in use right then; then the medians. Needs a build first: mvn -q install -DskipTests
+# (RSS) and heap in use right then; then the medians. Needs a build first: mvn -q install -DskipTests. Afterwards it
+# removes what the two samples created (their queues, exchanges and tables), with rabbitmqctl and psql.
 #   scripts/startup-footprint.sh [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,3 +48,18 @@ for name in plain boot; do
     END {asort(ms); asort(rss); asort(heap); m=int((c+1)/2); printf "  %-6s %6d ms %5d MiB RSS %5d MiB heap\n", n, ms[m], rss[m], heap[m]}' "$results"
 done
 rm -f "$results"
+
+# What the samples declared and created: the plain one on exchange "courier" (queue task.reminder, tables tasks_outbox
+# and task_reminders), the Boot one on exchange "courier-footprint" (queue task-reminders, its two tables).
+for queue in task.reminder task.reminder.dead-letters task-reminders task-reminders.dead-letters; do
+  rabbitmqctl -q delete_queue "$queue" >/dev/null 2>&1 || true
+done
+for name in $(rabbitmqctl -q list_queues name 2>/dev/null | grep -E '^courier-footprint|^courier\.reply\.'); do
+  rabbitmqctl -q delete_queue "$name" >/dev/null 2>&1 || true
+done
+for name in $(rabbitmqctl -q list_exchanges name 2>/dev/null | grep -E '^courier-footprint'); do
+  rabbitmqctl -q eval "rabbit_exchange:delete(rabbit_misc:r(<<\"/\">>, exchange, <<\"$name\">>), false, <<\"footprint\">>)." \
+      >/dev/null 2>&1 || true
+done
+psql -q -h 127.0.0.1 -U postgres test \
+    -c "DROP TABLE IF EXISTS tasks_outbox, task_reminders, footprint_outbox, boot_task_reminders" >/dev/null 2>&1 || true

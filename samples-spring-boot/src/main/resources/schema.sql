@@ -1,4 +1,4 @@
-CREATE TABLE IF NOT EXISTS task_reminders (
+CREATE TABLE IF NOT EXISTS boot_task_reminders (
     id UUID PRIMARY KEY,
     task_id VARCHAR(100) NOT NULL,
     task_name VARCHAR(200) NOT NULL,

@@ -20,7 +20,7 @@ public class ReminderService {
     // snippet deposit
     @Transactional
     public void remind(TaskReminder reminder) {
-        jdbc.update("INSERT INTO task_reminders (id, task_id, task_name, due, recipient) VALUES (?, ?, ?, ?, ?)",
+        jdbc.update("INSERT INTO boot_task_reminders (id, task_id, task_name, due, recipient) VALUES (?, ?, ?, ?, ?)",
                 reminder.id(), reminder.taskId(), reminder.taskName(), Timestamp.from(reminder.due()),
                 reminder.recipient());
         courier.post(reminder);   // the outbox row joins this transaction; the message leaves after the commit

@@ -56,7 +56,7 @@ class TasksBootApplicationTest {
             application.close();
         }
         RabbitMqTransport.deleteTopology(TestServices.RABBITMQ_URI, exchange, CHANNEL);
-        TestServices.dropTables(TestServices.POSTGRES_URL, outbox, "task_reminders");
+        TestServices.dropTables(TestServices.POSTGRES_URL, outbox, "boot_task_reminders");
     }
 
     private String url(String path) {
