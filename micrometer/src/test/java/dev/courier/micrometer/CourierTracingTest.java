@@ -125,6 +125,8 @@ class CourierTracingTest {
         SpanData handle = await(named("courier handle jobs"), "the handle span");
         SpanData http = await(named("POST /tasks/{id}/reminders"), "the request span");
         SpanData post = await(named("courier post jobs"), "the post span");
+        Await.until(WAIT, "both send spans", () -> exporter.getFinishedSpanItems().stream()
+                .filter(named("courier send jobs")).count() == 2);
         List<SpanData> sends = exporter.getFinishedSpanItems().stream().filter(named("courier send jobs")).toList();
         assertThat(sends).hasSize(2);
         SpanData failed = sends.stream().filter(s -> s.getStatus().getStatusCode() == StatusCode.ERROR)

@@ -117,9 +117,15 @@ class TasksOnRabbitMqTest {
                 Rabbitmqctl.startAppAndWait(TestServices.RABBITMQ_URI);
             }
             assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-            Await.until(Duration.ofSeconds(60), "the reminder handled after the outage",
+            // The broker's confirm of the sweeper's send and the consumer's delivery race: wait for both ends (the
+            // handle span, and the send span with the sweeper's count, which end when the confirm is marked).
+            Await.until(Duration.ofSeconds(60), "the reminder handled after the outage and its send confirmed",
                     () -> consumer.states().get(0).acknowledged() == 1
-                            && !spans(telemetry, "courier handle " + channel).isEmpty());
+                            && !spans(telemetry, "courier handle " + channel).isEmpty()
+                            && spans(telemetry, "courier send " + TaskReminder.TOPIC).stream()
+                                    .anyMatch(s -> s.getStatus().getStatusCode() != StatusCode.ERROR)
+                            && telemetry.registry().get("courier.sweeper.messages").tag("outcome", "sent").counter()
+                                    .count() == 1);
 
             SpanData server = only(telemetry, "POST /tasks/{id}/reminders");
             SpanData post = only(telemetry, "courier post " + TaskReminder.TOPIC);
