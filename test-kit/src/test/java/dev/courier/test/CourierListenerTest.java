@@ -185,6 +185,8 @@ class CourierListenerTest {
         slowGate.countDown();
 
         assertThat(answer.trace()).isEqualTo("caller-trace");
+        // the reply thread completes the caller's future, then tells the listener: the call can return in between
+        Await.until(WAIT, () -> "the reply matched: " + events, () -> !events.of(quick.id()).isEmpty());
         assertThat(events.of(quick.id())).containsExactly("reply matched");
         Await.until(WAIT, () -> "the late reply dropped: " + events, () -> events.of(slow.id()).size() == 1);
         assertThat(events.of(slow.id())).containsExactly("reply dropped");
