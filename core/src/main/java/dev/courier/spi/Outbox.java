@@ -76,4 +76,42 @@ public interface Outbox {
     default List<ParkedMessage> parked(int limit) {
         return List.of();
     }
+
+    /**
+     * The stored messages in {@code query}'s state that pass its filters, in {@link OutboxEntry#ORDER} (creation
+     * time, then id), at most its limit, after its cursor: ask for the next page with {@code query.after(last)};
+     * a page shorter than the limit is the last. It reads without locking or changing anything, so a message that
+     * changes state while someone pages may be missed, or seen again in its new state.
+     *
+     * @throws UnsupportedOperationException by default, for an outbox that cannot list what it holds
+     */
+    default List<OutboxEntry> query(OutboxQuery query) {
+        throw unsupported("queries");
+    }
+
+    /**
+     * How many messages it holds in each state, and when the oldest outstanding one was stored.
+     *
+     * @throws UnsupportedOperationException by default, for an outbox that cannot count what it holds
+     */
+    default OutboxStats stats() {
+        throw unsupported("stats");
+    }
+
+    /**
+     * Reposts through the sweeper: every dispatched or parked message among {@code messageIds} becomes outstanding
+     * again, keeping its creation time, with its dispatch time, refusal count, last refusal, parking and any lease
+     * cleared, so that the next {@link #claimOutstanding} returns it. Unknown ids are ignored, and so are messages
+     * that are outstanding already (they keep their lease and refusals). The bound on outstanding messages is not
+     * checked: the messages are stored already. Returns how many messages became outstanding.
+     *
+     * @throws UnsupportedOperationException by default, for an outbox that cannot repost through the sweeper
+     */
+    default int markOutstanding(Collection<UUID> messageIds) {
+        throw unsupported("markOutstanding (repost through the sweeper)");
+    }
+
+    private UnsupportedOperationException unsupported(String what) {
+        return new UnsupportedOperationException(getClass().getName() + " does not support " + what);
+    }
 }

@@ -3,6 +3,10 @@ package dev.courier.store;
 import dev.courier.OutboxException;
 import dev.courier.message.Message;
 import dev.courier.spi.Outbox;
+import dev.courier.spi.OutboxEntry;
+import dev.courier.spi.OutboxQuery;
+import dev.courier.spi.OutboxState;
+import dev.courier.spi.OutboxStats;
 import dev.courier.spi.OutboxTransaction;
 import dev.courier.spi.ParkedMessage;
 import java.time.Clock;
@@ -10,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,15 +40,24 @@ public final class InMemoryOutbox implements Outbox {
     private static final class Entry {
         final Message message;
         final Instant createdAt;
+        /** The order it was added in: a message made outstanding again goes back to its place. */
+        final long seq;
         Instant leaseUntil;
         Instant dispatchedAt;
         int refusals;
         String reason;
         Instant parkedAt;
 
-        Entry(Message message, Instant createdAt) {
+        Entry(Message message, Instant createdAt, long seq) {
             this.message = message;
             this.createdAt = createdAt;
+            this.seq = seq;
+        }
+
+        OutboxEntry view() {
+            OutboxState state = dispatchedAt != null ? OutboxState.DISPATCHED
+                    : parkedAt != null ? OutboxState.PARKED : OutboxState.OUTSTANDING;
+            return new OutboxEntry(message, state, createdAt, dispatchedAt, refusals, reason);
         }
     }
 
@@ -54,6 +68,7 @@ public final class InMemoryOutbox implements Outbox {
     private final LinkedHashMap<UUID, Entry> outstanding = new LinkedHashMap<>();
     /** Dispatched entries in the order they were marked, which is oldest dispatch first. */
     private final LinkedHashMap<UUID, Entry> dispatched = new LinkedHashMap<>();
+    private long added;
 
     public InMemoryOutbox() {
         this(Clock.systemUTC(), DEFAULT_MAX_OUTSTANDING);
@@ -103,8 +118,7 @@ public final class InMemoryOutbox implements Outbox {
         }
         Instant now = clock.instant();
         for (Message message : fresh.values()) {
-            Entry entry = new Entry(message, now);
-            outstanding.put(message.id(), entry);
+            outstanding.put(message.id(), new Entry(message, now, added++));
         }
     }
 
@@ -205,8 +219,50 @@ public final class InMemoryOutbox implements Outbox {
     @Override
     public synchronized List<ParkedMessage> parked(int limit) {
         return outstanding.values().stream().filter(e -> e.parkedAt != null)
-                .sorted(java.util.Comparator.comparing((Entry e) -> e.parkedAt)).limit(limit)
+                .sorted(Comparator.comparing((Entry e) -> e.parkedAt)).limit(limit)
                 .map(e -> new ParkedMessage(e.message, e.refusals, e.reason, e.parkedAt)).toList();
+    }
+
+    @Override
+    public synchronized List<OutboxEntry> query(OutboxQuery query) {
+        Objects.requireNonNull(query, "query");
+        return (query.state() == OutboxState.DISPATCHED ? dispatched : outstanding).values().stream()
+                .map(Entry::view).filter(query::matches).sorted(OutboxEntry.ORDER).limit(query.limit()).toList();
+    }
+
+    @Override
+    public synchronized OutboxStats stats() {
+        long parked = outstanding.values().stream().filter(e -> e.parkedAt != null).count();
+        return new OutboxStats(outstanding.size() - parked, parked, dispatched.size(), oldestOutstanding());
+    }
+
+    /** {@inheritDoc} The messages are held already, as dispatched or parked ones, so the bound is not checked. */
+    @Override
+    public synchronized int markOutstanding(Collection<UUID> messageIds) {
+        int changed = 0;
+        boolean undispatched = false;
+        for (UUID id : List.copyOf(Objects.requireNonNull(messageIds, "messageIds"))) {
+            Entry entry = dispatched.remove(id);
+            if (entry != null) {
+                outstanding.put(id, entry);
+                undispatched = true;
+            } else if ((entry = outstanding.get(id)) == null || entry.parkedAt == null) {
+                continue;
+            }
+            entry.dispatchedAt = null;
+            entry.leaseUntil = null;
+            entry.refusals = 0;
+            entry.reason = null;
+            entry.parkedAt = null;
+            changed++;
+        }
+        if (undispatched) {     // back to the order they were added in, which claims follow
+            List<Entry> inOrder = new ArrayList<>(outstanding.values());
+            inOrder.sort(Comparator.comparingLong((Entry e) -> e.seq));
+            outstanding.clear();
+            inOrder.forEach(e -> outstanding.put(e.message.id(), e));
+        }
+        return changed;
     }
 
     private void addOne(Message message) {
@@ -218,7 +274,7 @@ public final class InMemoryOutbox implements Outbox {
             throw new OutboxException("outbox full: " + outstanding.size() + " outstanding, limit " + maxOutstanding
                     + " (adding 1)");
         }
-        outstanding.put(message.id(), new Entry(message, clock.instant()));
+        outstanding.put(message.id(), new Entry(message, clock.instant(), added++));
     }
 
     private boolean holds(UUID id) {

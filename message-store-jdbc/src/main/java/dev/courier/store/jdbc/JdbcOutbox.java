@@ -3,10 +3,15 @@ package dev.courier.store.jdbc;
 import dev.courier.OutboxException;
 import dev.courier.message.Message;
 import dev.courier.spi.Outbox;
+import dev.courier.spi.OutboxEntry;
+import dev.courier.spi.OutboxQuery;
+import dev.courier.spi.OutboxStats;
 import dev.courier.spi.OutboxTransaction;
 import dev.courier.spi.ParkedMessage;
 import dev.courier.store.jdbc.internal.Database;
 import dev.courier.store.jdbc.internal.MessageRows;
+import dev.courier.store.jdbc.internal.OutboxInserts;
+import dev.courier.store.jdbc.internal.OutboxQueries;
 import dev.courier.store.jdbc.internal.OutboxSql;
 import dev.courier.store.jdbc.internal.OutboxStatements;
 import dev.courier.store.jdbc.internal.OutstandingBound;
@@ -44,16 +49,20 @@ public final class JdbcOutbox implements Outbox {
     private final TransactionProvider transactionProvider;
     private final OutstandingBound bound;
     private final OutboxStatements statements;
+    private final OutboxInserts inserts;
+    private final OutboxQueries queries;
 
     private JdbcOutbox(Builder builder, Database database) {
         this.dataSource = builder.dataSource;
         this.database = database;
         this.table = builder.table;
         this.transactionProvider = builder.transactionProvider;
-        this.statements = new OutboxStatements(new OutboxSql(table, database.dialect()),
-                new MessageRows(database.dialect().nativeUuid()), builder.clock);
+        MessageRows rows = new MessageRows(database.dialect().nativeUuid());
+        this.statements = new OutboxStatements(new OutboxSql(table, database.dialect()), rows, builder.clock);
         this.bound = new OutstandingBound(builder.maxOutstanding, builder.recountInterval, builder.clock,
                 statements::countOutstanding);
+        this.inserts = new OutboxInserts(dataSource, database.dialect(), table, bound, statements, this::failure);
+        this.queries = new OutboxQueries(table, rows);
     }
 
     public static Builder builder(DataSource dataSource) {
@@ -72,37 +81,8 @@ public final class JdbcOutbox implements Outbox {
     public void add(Collection<Message> messages, OutboxTransaction transaction) {
         Objects.requireNonNull(messages, "messages");
         Connection joined = joinedConnection(Objects.requireNonNull(transaction, "transaction"));
-        if (messages.isEmpty()) {
-            return;
-        }
-        List<Message> batch = List.copyOf(messages);
-        if (joined != null) {
-            insert(joined, batch);
-            return;
-        }
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                insert(connection, batch);
-                commit(connection, batch.size());
-            } catch (RuntimeException | SQLException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
-            throw failure("cannot store " + describe(batch), e);
-        }
-    }
-
-    private void commit(Connection connection, int added) throws SQLException {
-        try {
-            connection.commit();
-        } catch (SQLException e) {
-            bound.withdraw(added);
-            throw e;
+        if (!messages.isEmpty()) {
+            inserts.add(joined, List.copyOf(messages));
         }
     }
 
@@ -131,25 +111,6 @@ public final class JdbcOutbox implements Outbox {
         }
         throw new IllegalArgumentException("JdbcOutbox joins a JdbcTransaction or OutboxTransaction.NONE, but was given "
                 + transaction.getClass().getName());
-    }
-
-    private void insert(Connection connection, List<Message> batch) {
-        try {
-            bound.admit(connection, batch.size(), table);
-            try {
-                statements.insert(connection, batch);
-            } catch (SQLException e) {
-                bound.withdraw(batch.size());
-                if (database.dialect().isDuplicateKey(e)) {
-                    throw new OutboxException(describe(batch) + ": a message with "
-                            + (batch.size() == 1 ? "this id" : "one of these ids") + " is already in outbox table "
-                            + table, e);
-                }
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw failure("cannot store " + describe(batch), e);
-        }
     }
 
     @Override
@@ -233,6 +194,37 @@ public final class JdbcOutbox implements Outbox {
         return read("cannot read parked messages", c -> statements.parked(c, limit));
     }
 
+    @Override
+    public List<OutboxEntry> query(OutboxQuery query) {
+        Objects.requireNonNull(query, "query");
+        return read("cannot query " + query.state() + " messages", c -> queries.query(c, query));
+    }
+
+    @Override
+    public OutboxStats stats() {
+        return read("cannot count messages by state", queries::stats);
+    }
+
+    /**
+     * {@inheritDoc} This instance's estimate of the outstanding count for {@link Builder#maxOutstanding} takes the
+     * reposted messages in at its next recount.
+     */
+    @Override
+    public int markOutstanding(Collection<UUID> messageIds) {
+        List<UUID> ids = List.copyOf(Objects.requireNonNull(messageIds, "messageIds"));
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        try {
+            int changed = ReadCommitted.run(dataSource, c -> queries.markOutstanding(c, ids));
+            LOG.debug("made {} of {} messages outstanding again in {}, first {}", changed, ids.size(), table,
+                    ids.get(0));
+            return changed;
+        } catch (SQLException e) {
+            throw failure("cannot make " + ids.size() + " messages outstanding again, first " + ids.get(0), e);
+        }
+    }
+
     /** Runs a query on a connection of its own; a failure names {@code what} and the table. */
     private <T> T read(String what, ReadCommitted.Work<T> query) {
         try (Connection connection = dataSource.getConnection()) {
@@ -245,11 +237,6 @@ public final class JdbcOutbox implements Outbox {
     private OutboxException failure(String what, SQLException e) {
         return new OutboxException(what + " in outbox table " + table + " (" + database.url() + "): "
                 + e.getMessage(), e);
-    }
-
-    private static String describe(List<Message> batch) {
-        return (batch.size() == 1 ? "message " : batch.size() + " messages, first ") + batch.get(0).id()
-                + " (topic " + batch.get(0).topic() + ")";
     }
 
     @Override

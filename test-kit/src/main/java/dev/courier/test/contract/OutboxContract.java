@@ -9,6 +9,10 @@ import dev.courier.message.MessageBody;
 import dev.courier.message.MessageHeader;
 import dev.courier.message.MessageType;
 import dev.courier.spi.Outbox;
+import dev.courier.spi.OutboxEntry;
+import dev.courier.spi.OutboxQuery;
+import dev.courier.spi.OutboxState;
+import dev.courier.spi.OutboxStats;
 import dev.courier.spi.OutboxTransaction;
 import dev.courier.spi.ParkedMessage;
 import dev.courier.test.SettableClock;
@@ -16,8 +20,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,6 +92,34 @@ public abstract class OutboxContract {
 
     private static List<UUID> ids(List<Message> messages) {
         return messages.stream().map(Message::id).toList();
+    }
+
+    private static OutboxQuery.Builder outstanding() {
+        return OutboxQuery.builder(OutboxState.OUTSTANDING, 100);
+    }
+
+    private List<UUID> queried(OutboxQuery query) {
+        return outbox.query(query).stream().map(entry -> entry.message().id()).toList();
+    }
+
+    /**
+     * The ids of messages stored at the same time, in the order queries return them: by their text, which orders
+     * them as unsigned numbers (written out here rather than taken from {@link OutboxEntry#ORDER}).
+     */
+    private static List<UUID> sameTime(Message... messages) {
+        return Arrays.stream(messages).map(Message::id).sorted(Comparator.comparing(UUID::toString)).toList();
+    }
+
+    /** Every page from {@code first} on, following each with {@link OutboxQuery#nextPage}, until an empty one. */
+    private List<List<UUID>> pages(OutboxQuery first) {
+        List<List<UUID>> pages = new ArrayList<>();
+        OutboxQuery query = first;
+        for (List<OutboxEntry> page = outbox.query(query); !page.isEmpty(); page = outbox.query(query)) {
+            pages.add(page.stream().map(entry -> entry.message().id()).toList());
+            query = query.nextPage(page.get(page.size() - 1));
+            assertThat(pages).as("pages so far").hasSizeLessThan(10);
+        }
+        return pages;
     }
 
     @Test
@@ -430,5 +465,211 @@ public abstract class OutboxContract {
         outbox.markDispatched(List.of(poison.id()), clock.instant());     // reposted once fixed
         assertThat(outbox.parked(10)).isEmpty();
         assertThat(outbox.recordRefusal(UUID.randomUUID(), "unknown", clock.instant(), 1)).isFalse();
+    }
+
+    @Test
+    void aQueryReturnsTheMessagesOfOneStateWithWhereEachStands() {
+        Instant created = clock.instant();
+        Message waiting = fullMessage();
+        Message sent = message("orders");
+        Message refused = message("orders");
+        add(waiting, sent, refused);
+        clock.advance(Duration.ofSeconds(5));
+        Instant sentAt = clock.instant();
+        outbox.markDispatched(List.of(sent.id()), sentAt);
+        outbox.recordRefusal(refused.id(), "no queue is bound to orders", clock.instant(), 1);
+
+        assertThat(outbox.query(OutboxQuery.of(OutboxState.OUTSTANDING, 10)))
+                .containsExactly(new OutboxEntry(waiting, OutboxState.OUTSTANDING, created, null, 0, ""));
+        assertThat(outbox.query(OutboxQuery.of(OutboxState.DISPATCHED, 10)))
+                .containsExactly(new OutboxEntry(sent, OutboxState.DISPATCHED, created, sentAt, 0, ""));
+        assertThat(outbox.query(OutboxQuery.of(OutboxState.PARKED, 10))).containsExactly(
+                new OutboxEntry(refused, OutboxState.PARKED, created, null, 1, "no queue is bound to orders"));
+    }
+
+    @Test
+    void anOutstandingMessageRefusedFewerThanParkAfterTimesShowsItsRefusals() {
+        Message refused = message("orders");
+        add(refused);
+
+        outbox.recordRefusal(refused.id(), "body over the limit", clock.instant(), 3);
+
+        assertThat(outbox.query(OutboxQuery.of(OutboxState.OUTSTANDING, 10))).singleElement().satisfies(entry -> {
+            assertThat(entry.refusals()).isEqualTo(1);
+            assertThat(entry.lastRefusal()).isEqualTo("body over the limit");
+        });
+        assertThat(outbox.query(OutboxQuery.of(OutboxState.PARKED, 10))).isEmpty();
+    }
+
+    @Test
+    void aQueryTakesOnlyTheTopicAndTheCreationTimesAsked() {
+        Instant start = clock.instant();
+        Message early = message("orders");
+        add(early);
+        clock.advance(Duration.ofSeconds(10));
+        Message middle = message("orders");
+        Message invoice = message("invoices");
+        add(middle, invoice);
+        clock.advance(Duration.ofSeconds(10));
+        Message late = message("orders");
+        add(late);
+
+        Instant second = start.plusSeconds(10);
+
+        assertThat(queried(outstanding().topic("orders").build())).containsExactly(early.id(), middle.id(), late.id());
+        assertThat(queried(outstanding().topic("invoices").build())).containsExactly(invoice.id());
+        assertThat(queried(outstanding().topic("payments").build())).isEmpty();
+        assertThat(queried(outstanding().createdFrom(second).build())).as("from is inclusive")
+                .containsExactlyElementsOf(append(sameTime(middle, invoice), late.id()));
+        assertThat(queried(outstanding().createdBefore(second).build())).as("before is exclusive").containsExactly(early.id());
+        assertThat(queried(outstanding().createdFrom(second).createdBefore(second.plusSeconds(10)).topic("orders").build()))
+                .containsExactly(middle.id());
+        assertThat(queried(outstanding().createdFrom(second.plusNanos(1)).build())).as("a nanosecond after the second add")
+                .containsExactly(late.id());
+        assertThat(queried(outstanding().createdFrom(start.plusNanos(1)).createdBefore(second.plusNanos(1)).build()))
+                .as("from a nanosecond after the first add to a nanosecond after the second")
+                .containsExactlyElementsOf(sameTime(middle, invoice));
+        assertThat(queried(OutboxQuery.builder(OutboxState.DISPATCHED, 100).topic("orders").build())).isEmpty();
+    }
+
+    private static List<UUID> append(List<UUID> ids, UUID last) {
+        List<UUID> all = new ArrayList<>(ids);
+        all.add(last);
+        return all;
+    }
+
+    @Test
+    void pagesOfTenWalkTwentyFiveMessagesStoredAtDifferentTimesOnceEachInOrder() {
+        List<UUID> added = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            Message message = message("t" + i);
+            add(message);
+            added.add(message.id());
+            clock.advance(Duration.ofMillis(1));
+        }
+
+        List<List<UUID>> pages = pages(OutboxQuery.of(OutboxState.OUTSTANDING, 10));
+
+        assertThat(pages).extracting(List::size).containsExactly(10, 10, 5);
+        assertThat(pages.stream().flatMap(List::stream).toList()).containsExactlyElementsOf(added);
+    }
+
+    @Test
+    void pagesOfMessagesStoredAtTheSameTimeFollowTheirIds() {
+        Message[] batch = new Message[25];
+        for (int i = 0; i < batch.length; i++) {
+            batch[i] = message("t" + i);
+        }
+        add(batch);
+        Message[] later = {message("later"), message("later"), message("later")};
+        clock.advance(Duration.ofSeconds(1));
+        add(later);
+        List<UUID> expected = new ArrayList<>(sameTime(batch));
+        expected.addAll(sameTime(later));
+
+        List<List<UUID>> outstanding = pages(OutboxQuery.of(OutboxState.OUTSTANDING, 10));
+        outbox.markDispatched(expected, clock.instant());
+        List<List<UUID>> dispatched = pages(OutboxQuery.of(OutboxState.DISPATCHED, 10));
+
+        assertThat(outstanding).extracting(List::size).containsExactly(10, 10, 8);
+        assertThat(outstanding.stream().flatMap(List::stream).toList()).containsExactlyElementsOf(expected);
+        assertThat(dispatched).isEqualTo(outstanding);
+        assertThat(pages(OutboxQuery.builder(OutboxState.DISPATCHED, 10).topic("later").build()))
+                .containsExactly(sameTime(later));
+    }
+
+    @Test
+    void statsCountEachStateAndTellWhenTheOldestOutstandingMessageWasStored() {
+        assertThat(outbox.stats()).isEqualTo(new OutboxStats(0, 0, 0, Optional.empty()));
+        Message sent = message("a");
+        Message refused = message("b");
+        add(sent, refused);
+        clock.advance(Duration.ofSeconds(10));
+        Instant second = clock.instant();
+        Message c = message("c");
+        Message d = message("d");
+        Message e = message("e");
+        add(c, d, e);
+
+        outbox.markDispatched(List.of(sent.id()), clock.instant());
+        outbox.recordRefusal(refused.id(), "too large", clock.instant(), 1);
+
+        assertThat(outbox.stats()).isEqualTo(new OutboxStats(3, 1, 1, Optional.of(second)));
+        outbox.markDispatched(List.of(c.id(), d.id(), e.id()), clock.instant());
+        assertThat(outbox.stats()).isEqualTo(new OutboxStats(0, 1, 4, Optional.empty()));
+    }
+
+    @Test
+    void markOutstandingHandsDispatchedAndParkedMessagesToTheSweeperAgain() {
+        Instant start = clock.instant();
+        Message sent = message("a");
+        add(sent);
+        clock.advance(Duration.ofSeconds(1));
+        Message refused = message("b");
+        add(refused);
+        clock.advance(Duration.ofSeconds(1));
+        Message leased = message("c");
+        add(leased);
+        assertThat(ids(claimAll())).containsExactly(sent.id(), refused.id(), leased.id());
+        outbox.markDispatched(List.of(sent.id()), clock.instant());
+        outbox.recordRefusal(refused.id(), "unroutable", clock.instant(), 1);
+        clock.advance(Duration.ofSeconds(1));
+        Message newer = message("d");
+        add(newer);
+
+        int changed = outbox.markOutstanding(List.of(newer.id(), sent.id(), refused.id(), leased.id(),
+                UUID.randomUUID()));
+
+        assertThat(changed).as("the dispatched and the parked message").isEqualTo(2);
+        assertThat(ids(claimAll())).as("oldest first; the outstanding message keeps its lease")
+                .containsExactly(sent.id(), refused.id(), newer.id());
+        assertThat(outbox.query(OutboxQuery.of(OutboxState.OUTSTANDING, 10))).containsExactly(
+                new OutboxEntry(sent, OutboxState.OUTSTANDING, start, null, 0, ""),
+                new OutboxEntry(refused, OutboxState.OUTSTANDING, start.plusSeconds(1), null, 0, ""),
+                new OutboxEntry(leased, OutboxState.OUTSTANDING, start.plusSeconds(2), null, 0, ""),
+                new OutboxEntry(newer, OutboxState.OUTSTANDING, start.plusSeconds(3), null, 0, ""));
+        assertThat(outbox.stats()).isEqualTo(new OutboxStats(4, 0, 0, Optional.of(start)));
+        assertThat(outbox.recordRefusal(refused.id(), "unroutable again", clock.instant(), 2))
+                .as("its refusals start again from none").isFalse();
+        assertThat(outbox.markOutstanding(List.of(sent.id(), UUID.randomUUID()))).as("already outstanding").isZero();
+        assertThat(outbox.markOutstanding(List.of())).isZero();
+    }
+
+    @Test
+    void aRepostedMessageCanBeDispatchedAgain() {
+        Message sent = message("a");
+        add(sent);
+        outbox.markDispatched(List.of(sent.id()), clock.instant());
+        outbox.markOutstanding(List.of(sent.id()));
+        clock.advance(Duration.ofMinutes(1));
+
+        outbox.markDispatched(ids(claimAll()), clock.instant());
+
+        assertThat(outbox.query(OutboxQuery.of(OutboxState.DISPATCHED, 10))).extracting(OutboxEntry::dispatchedAt)
+                .containsExactly(clock.instant());
+        assertThat(outbox.outstandingCount()).isZero();
+    }
+
+    @Test
+    void aQueryOutsideTheLimitsOrWithHalfACursorIsRefusedNamingWhatIsWrong() {
+        assertThatThrownBy(() -> OutboxQuery.of(OutboxState.OUTSTANDING, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("limit must be from 1 to 10000 but was 0");
+        assertThatThrownBy(() -> OutboxQuery.of(OutboxState.PARKED, 10_001))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("limit must be from 1 to 10000 but was 10001");
+        Instant at = clock.instant();
+        UUID id = UUID.randomUUID();
+        assertThatThrownBy(() -> new OutboxQuery(OutboxState.DISPATCHED, null, null, null, at, null, 10))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the paging cursor needs both afterCreatedAt and afterId, or neither, but was"
+                        + " afterCreatedAt=" + at + ", afterId=null");
+        assertThatThrownBy(() -> new OutboxQuery(OutboxState.DISPATCHED, null, null, null, null, id, 10))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("afterCreatedAt=null, afterId=" + id);
+        assertThatThrownBy(() -> OutboxQuery.of(null, 10)).isInstanceOf(NullPointerException.class)
+                .hasMessage("state");
+        assertThatThrownBy(() -> OutboxQuery.builder(OutboxState.OUTSTANDING, 10).createdFrom(at).createdBefore(at).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("createdFrom " + at + " is not before createdBefore " + at);
     }
 }
