@@ -49,6 +49,34 @@ public record DeadLetterReason(
         return headers;
     }
 
+    /**
+     * The reason recorded in a dead letter's headers ({@link #asHeaders()}). A message the broker dead-lettered on
+     * its own carries none: its reason is {@code broker}, with {@code brokerDetail} (the broker's own words, such as
+     * a quorum queue's delivery limit) as detail and {@code fallbackAt} as time. A broken attempts or time header
+     * reads as 0 or {@code fallbackAt}: a dead letter is shown whatever its headers say.
+     */
+    public static DeadLetterReason fromHeaders(Map<String, String> bag, String topic, String brokerDetail,
+            Instant fallbackAt) {
+        String reason = bag.get(REASON);
+        if (reason == null || reason.isBlank()) {
+            return new DeadLetterReason("broker", brokerDetail, "", topic, 0, fallbackAt);
+        }
+        int attempts;
+        try {
+            attempts = Integer.parseInt(bag.getOrDefault(ATTEMPTS, "0").trim());
+        } catch (NumberFormatException e) {
+            attempts = 0;
+        }
+        Instant at;
+        try {
+            at = bag.containsKey(AT) ? Instant.parse(bag.get(AT).trim()) : fallbackAt;
+        } catch (java.time.format.DateTimeParseException e) {
+            at = fallbackAt;
+        }
+        return new DeadLetterReason(reason, bag.get(DETAIL), bag.get(EXCEPTION_TYPE),
+                bag.getOrDefault(ORIGINAL_TOPIC, topic), attempts, at);
+    }
+
     /** Strips control characters (CR/LF among them) and truncates, so a header value stays one safe line. */
     static String sanitize(String text) {
         StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_DETAIL));

@@ -2,6 +2,7 @@ package dev.courier.transport.inmemory;
 
 import dev.courier.ProducerException;
 import dev.courier.spi.ChannelSpec;
+import dev.courier.spi.DeadLetterQueue;
 import dev.courier.message.Message;
 import dev.courier.transport.inmemory.internal.ChannelQueue;
 import java.lang.ref.WeakReference;
@@ -118,6 +119,15 @@ public final class InMemoryBroker {
         return existing(channel).deadLetters();
     }
 
+    /**
+     * The dead letters of every channel, for an operator's tools: list, redrive, move, purge (see
+     * {@code dev.courier.runtime.DeadLetters}). A redriven message is enqueued at the
+     * back of its target channel with a handled count of zero.
+     */
+    public DeadLetterQueue deadLetterQueue() {
+        return new InMemoryDeadLetters(this);
+    }
+
     /** The counts of {@code channel} now: ready, delayed, in flight, acknowledged, dead-lettered. */
     public ChannelStats stats(String channel) {
         return existing(channel).stats();
@@ -171,7 +181,7 @@ public final class InMemoryBroker {
         return existing;
     }
 
-    private ChannelQueue existing(String channel) {
+    ChannelQueue existing(String channel) {
         ChannelQueue queue = channels.get(Objects.requireNonNull(channel, "channel"));
         if (queue == null) {
             throw new InMemoryBrokerException("No channel '" + channel + "'; the broker has " + channels());

@@ -1,6 +1,7 @@
 package dev.courier.transport.inmemory;
 
 import dev.courier.spi.ChannelSpec;
+import dev.courier.spi.DeadLetterQueue;
 import dev.courier.spi.MessageConsumer;
 import dev.courier.spi.Transport;
 import dev.courier.spi.MessageProducer;
@@ -35,6 +36,11 @@ public final class InMemoryTransport implements Transport {
 
     public InMemoryBroker broker() {
         return broker;
+    }
+
+    /** The broker's dead letters, for an operator's tools ({@link InMemoryBroker#deadLetterQueue()}). */
+    public DeadLetterQueue deadLetterQueue() {
+        return broker.deadLetterQueue();
     }
 
     /** A new producer; closing it does not affect the broker or other producers. */

@@ -3,6 +3,7 @@ package dev.courier.transport.rabbitmq;
 import dev.courier.ChannelFailureException;
 import com.rabbitmq.client.Connection;
 import dev.courier.spi.ChannelSpec;
+import dev.courier.spi.DeadLetterQueue;
 import dev.courier.spi.Transport;
 import dev.courier.spi.MessageListener;
 import dev.courier.transport.rabbitmq.internal.Connections;
@@ -161,6 +162,14 @@ public final class RabbitMqTransport implements Transport {
                 com.rabbitmq.client.Channel amqp = connection.createChannel()) {
             deleteTopology(amqp, exchange, channels);
         }
+    }
+
+    /**
+     * The dead-letter queues of this broker's channels, for an operator's tools: list, redrive, move, purge (see
+     * {@code dev.courier.runtime.DeadLetters}). Each browse opens a channel of its own on the publishing connection.
+     */
+    public DeadLetterQueue deadLetterQueue() {
+        return new RabbitMqDeadLetters(publishing, config, java.time.Clock.systemUTC());
     }
 
     /** The name of a channel's dead-letter queue. */

@@ -241,12 +241,12 @@ public final class ChannelQueue {
 
     /** The dead letters still kept, oldest first. */
     public List<DeadLetter> deadLetters() {
-        lock.lock();
-        try {
-            return deadLetters.list();
-        } finally {
-            lock.unlock();
-        }
+        return deadLetters.list();
+    }
+
+    /** The channel's dead letters, for an operator's browse. */
+    public DeadLetterShelf deadLetterShelf() {
+        return deadLetters;
     }
 
     private Message handOver(Entry entry, Reader reader) {

@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A channel's dead letters, oldest first, kept up to a limit (the oldest dropped first), and how many there were.
- * Guarded by the channel's lock.
+ * Its own lock guards it, so that an operator's browse needs no channel lock.
  */
-final class DeadLetterShelf {
+public final class DeadLetterShelf {
     /** The channel's log category, as before this was a class of its own. */
     private static final Logger log = LoggerFactory.getLogger(ChannelQueue.class);
 
@@ -22,6 +22,7 @@ final class DeadLetterShelf {
     private final String topic;
     private final int limit;
     private final ArrayDeque<DeadLetter> letters = new ArrayDeque<>();
+    private final java.util.Set<DeadLetter> held = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private long count;
 
     DeadLetterShelf(String channel, String topic, int limit) {
@@ -38,23 +39,40 @@ final class DeadLetterShelf {
     }
 
     /** Keeps {@code dead} as a dead letter; drops the oldest one kept if there are now more than the limit. */
-    void add(Message dead, DeadLetterReason reason) {
+    synchronized void add(Message dead, DeadLetterReason reason) {
         letters.addLast(new DeadLetter(dead, reason));
         count++;
         if (letters.size() > limit) {
             DeadLetter dropped = letters.pollFirst();
+            held.remove(dropped);
             log.warn("Channel {} keeps at most {} dead letters: dropped message {} of topic {}", channel, limit,
                     dropped.message().id(), topic);
         }
     }
 
     /** How many messages were dead-lettered, including those dropped since. */
-    long count() {
+    synchronized long count() {
         return count;
     }
 
     /** The dead letters still kept, oldest first. */
-    List<DeadLetter> list() {
+    public synchronized List<DeadLetter> list() {
         return List.copyOf(letters);
+    }
+
+    /** Removes that very dead letter (by identity); false when it is gone already. */
+    public synchronized boolean remove(DeadLetter letter) {
+        held.remove(letter);
+        return letters.removeIf(kept -> kept == letter);
+    }
+
+    /** Holds a dead letter for one browse: false when it is gone or another browse holds it. */
+    public synchronized boolean hold(DeadLetter letter) {
+        return letters.stream().anyMatch(kept -> kept == letter) && held.add(letter);
+    }
+
+    /** Lets go of a held dead letter: other browses see it again. */
+    public synchronized void release(DeadLetter letter) {
+        held.remove(letter);
     }
 }

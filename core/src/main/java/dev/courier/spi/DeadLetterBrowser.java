@@ -1,0 +1,36 @@
+package dev.courier.spi;
+
+import java.util.Optional;
+
+/**
+ * One pass over a channel's dead letters, oldest first, from a {@link DeadLetterQueue}. What it has read is held for
+ * it (on RabbitMQ: fetched and not acknowledged, so no one else sees it) until it redrives or removes it, or until
+ * {@link #close()} puts back everything still held, in order. Only the dead letters there when the browse began are
+ * read: one that a redrive sends back to failing, and that is dead-lettered again meanwhile, is not met twice.
+ * Not thread-safe: one thread uses a browser.
+ */
+public interface DeadLetterBrowser extends AutoCloseable {
+
+    /** How many dead letters the channel held when the browse began. */
+    long size();
+
+    /** The next dead letter, held; empty when the dead letters there at the start have all been read. */
+    Optional<DeadLetterEntry> next();
+
+    /**
+     * Sends a held dead letter to the work queue of {@code targetChannel} (its own channel or another one) with a
+     * fresh attempt count and {@link DeadLetterEntry#redrivenBag the redrive's record}, waits until the broker has
+     * it, and only then removes it from the dead letters: a crash in between gives a duplicate, never a loss.
+     *
+     * @throws dev.courier.ChannelFailureException when the target does not exist or the broker did not take the copy;
+     *                                             the dead letter stays held and goes back on {@link #close()}
+     */
+    void redrive(DeadLetterEntry entry, String targetChannel);
+
+    /** Deletes a held dead letter for good. */
+    void remove(DeadLetterEntry entry);
+
+    /** Puts back every dead letter still held, in its place. */
+    @Override
+    void close();
+}

@@ -1,0 +1,222 @@
+package dev.courier.transport.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import dev.courier.ChannelFailureException;
+import dev.courier.message.Message;
+import dev.courier.spi.DeadLetterBrowser;
+import dev.courier.spi.DeadLetterEntry;
+import dev.courier.spi.DeadLetterQueue;
+import dev.courier.spi.DeadLetterReason;
+import dev.courier.transport.rabbitmq.internal.Topology;
+import dev.courier.transport.rabbitmq.internal.WireFormat;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The dead-letter queues ({@code <channel>.dead-letters}) as a {@link DeadLetterQueue}. A browse is a channel of its
+ * own on the publishing connection that fetches dead letters one by one ({@code basic.get}, not acknowledged): what
+ * it holds no one else sees, and closing the channel gives back what it still holds, in place. A redrive publishes
+ * the copy (persistent, mandatory, through the default exchange to the target's queue), waits for the broker's
+ * confirm and only then acknowledges the dead letter.
+ */
+final class RabbitMqDeadLetters implements DeadLetterQueue {
+    /** Headers only a consumer writes for its own bookkeeping: a redriven copy starts without them. */
+    private static final Set<String> BOOKKEEPING = Set.of(WireFormat.HANDLED_COUNT, WireFormat.RETRY_QUEUE,
+            WireFormat.DELIVERIES, WireFormat.DELAY_TARGET);
+
+    private final Connection connection;
+    private final RabbitMqConfig config;
+    private final Clock clock;
+
+    RabbitMqDeadLetters(Connection connection, RabbitMqConfig config, Clock clock) {
+        this.connection = connection;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Override
+    public long count(String channel) {
+        try (Channel amqp = connection.createChannel()) {
+            return amqp.queueDeclarePassive(Topology.deadLetterQueue(channel)).getMessageCount();
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            throw failure(channel, "count the dead letters of", e);
+        }
+    }
+
+    @Override
+    public DeadLetterBrowser browse(String channel) {
+        String queue = Topology.deadLetterQueue(channel);
+        Channel amqp = null;
+        try {
+            amqp = connection.createChannel();
+            long size = amqp.queueDeclarePassive(queue).getMessageCount();
+            amqp.confirmSelect();
+            return new Browser(channel, queue, amqp, size);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(amqp);
+            throw failure(channel, "browse the dead letters of", e);
+        }
+    }
+
+    private ChannelFailureException failure(String channel, String action, Exception e) {
+        String cause = e.getMessage();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("NOT_FOUND")) {
+                cause = "the queue '" + Topology.deadLetterQueue(channel) + "' does not exist (is the channel's name "
+                        + "right?)";
+                break;
+            }
+            cause = cause == null ? t.getMessage() : cause;
+        }
+        return new ChannelFailureException("Cannot " + action + " channel '" + channel + "' on " + config.address()
+                + ": " + cause, e);
+    }
+
+    private static void closeQuietly(Channel amqp) {
+        try {
+            if (amqp != null && amqp.isOpen()) {
+                amqp.close();
+            }
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            // the connection is gone: the broker gives back what the channel held anyway
+        }
+    }
+
+    private final class Browser implements DeadLetterBrowser {
+        private final String channel;
+        private final String queue;
+        private final Channel amqp;
+        private final long size;
+        private final Map<Long, GetResponse> held = new HashMap<>();
+        private final AtomicBoolean returned = new AtomicBoolean();
+        private long read;
+
+        Browser(String channel, String queue, Channel amqp, long size) {
+            this.channel = channel;
+            this.queue = queue;
+            this.amqp = amqp;
+            this.size = size;
+            amqp.addReturnListener(r -> returned.set(true));
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public Optional<DeadLetterEntry> next() {
+            if (read >= size) {
+                return Optional.empty();
+            }
+            GetResponse response;
+            try {
+                response = amqp.basicGet(queue, false);
+            } catch (IOException | RuntimeException e) {
+                throw failure(channel, "read the dead letters of", e);
+            }
+            if (response == null) {
+                return Optional.empty();
+            }
+            read++;
+            held.put(read, response);
+            return Optional.of(entry(read, response));
+        }
+
+        private DeadLetterEntry entry(long position, GetResponse response) {
+            AMQP.BasicProperties p = response.getProps();
+            Message message = WireFormat.toMessage(p, response.getBody(), response.getEnvelope().getRoutingKey(),
+                    channel, 0);
+            Instant fallbackAt = p.getTimestamp() == null ? clock.instant() : p.getTimestamp().toInstant();
+            DeadLetterReason reason = DeadLetterReason.fromHeaders(message.header().bag(), message.topic(),
+                    brokerDetail(p.getHeaders()), fallbackAt);
+            String id = p.getMessageId() == null ? "(none)" : WireFormat.echo(p.getMessageId());
+            return new DeadLetterEntry(channel, position, id, message, reason);
+        }
+
+        @Override
+        public void redrive(DeadLetterEntry entry, String targetChannel) {
+            GetResponse response = held(entry);
+            Map<String, Object> headers = new LinkedHashMap<>();
+            if (response.getProps().getHeaders() != null) {
+                response.getProps().getHeaders().forEach((name, value) -> {
+                    if (!DeadLetterEntry.isDeadLetterHeader(name) && !BOOKKEEPING.contains(name)
+                            && !name.regionMatches(true, 0, "x-", 0, 2)) {
+                        headers.put(name, value);
+                    }
+                });
+            }
+            entry.redrivenBag(clock.instant()).forEach((name, value) -> {
+                if (name.startsWith("courier-redriv")) {
+                    headers.put(name, value);
+                }
+            });
+            try {
+                returned.set(false);
+                amqp.basicPublish("", targetChannel, true, WireFormat.withHeaders(response.getProps(), headers),
+                        response.getBody());
+                amqp.waitForConfirmsOrDie(config.confirmTimeout().toMillis());
+                if (returned.get()) {
+                    throw new IOException("the queue '" + targetChannel + "' does not exist (returned unroutable)");
+                }
+                amqp.basicAck(response.getEnvelope().getDeliveryTag(), false);
+                held.remove(entry.position());
+            } catch (IOException | TimeoutException | RuntimeException e) {
+                throw new ChannelFailureException("Cannot redrive dead letter " + entry.messageId() + " of channel '"
+                        + channel + "' to '" + targetChannel + "' on " + config.address() + ": " + e.getMessage()
+                        + "; it stays a dead letter", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ChannelFailureException("Interrupted while redriving dead letter " + entry.messageId()
+                        + " of channel '" + channel + "'; it stays a dead letter", e);
+            }
+        }
+
+        @Override
+        public void remove(DeadLetterEntry entry) {
+            try {
+                amqp.basicAck(held(entry).getEnvelope().getDeliveryTag(), false);
+                held.remove(entry.position());
+            } catch (IOException | RuntimeException e) {
+                throw failure(channel, "remove a dead letter of", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            held.clear();
+            closeQuietly(amqp);
+        }
+
+        private GetResponse held(DeadLetterEntry entry) {
+            GetResponse response = held.get(entry.position());
+            if (response == null || !entry.channel().equals(channel)) {
+                throw new IllegalStateException("Dead letter " + entry.messageId() + " of channel '"
+                        + entry.channel() + "' is not held by this browse of '" + channel + "'");
+            }
+            return response;
+        }
+    }
+
+    /** The broker's own record of why it dead-lettered a message (its x-death header), in one line. */
+    private static String brokerDetail(Map<String, Object> headers) {
+        Object deaths = headers == null ? null : headers.get(WireFormat.X_DEATH);
+        if (deaths instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Map<?, ?> death) {
+            return WireFormat.echo("dead-lettered by the broker: " + death.get("reason") + " from queue '"
+                    + death.get("queue") + "' (" + death.get("count") + " time(s))");
+        }
+        return "dead-lettered without Courier's reason headers";
+    }
+}
