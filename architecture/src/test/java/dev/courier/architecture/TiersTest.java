@@ -86,6 +86,15 @@ class TiersTest {
         noClasses().that().resideOutsideOfPackage("dev.courier.spring..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.courier.spring..", "org.springframework..")
                 .check(LIBRARY);
+        // The courier tool is an application of the plug-ins too: public API only; and nothing depends on it.
+        noClasses().that().resideInAPackage("dev.courier.cli..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.courier.internal..",
+                        "dev.courier.transport.rabbitmq.internal..", "dev.courier.store.jdbc.internal..",
+                        "dev.courier.transport.inmemory.internal..", "dev.courier.test..")
+                .check(LIBRARY);
+        noClasses().that().resideOutsideOfPackage("dev.courier.cli..")
+                .should().dependOnClassesThat().resideInAPackage("dev.courier.cli..")
+                .check(LIBRARY);
         // The test kit is built on the in-memory transport (its JUnit extension); it knows no broker or database.
         noClasses().that().resideInAPackage("dev.courier.test..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.courier.transport.rabbitmq..",
