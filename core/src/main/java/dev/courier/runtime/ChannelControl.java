@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Lets an operator see and steer a running {@link Dispatcher}'s channels from outside its process ({@code courier
  * channels status|shut|open}). Off unless started. Every instance of an application listens on the topic
- * {@code courier.control.<application>} with a queue of its own (named as a reply queue, so that on RabbitMQ it is
- * not durable and goes away with the instance), so one request reaches every instance and each answers with its
- * channels' states.
+ * {@code courier.control.<application>} with a channel of its own ({@link #channel}), so one request reaches every
+ * instance and each answers with its channels' states (on the requester's reply address, through the transport's
+ * reply path).
  *
  * <p><b>Security.</b> A request is obeyed only if it is signed (HMAC-SHA256 over its id, time, topic and body) with
  * the secret the instance was started with, and was signed within {@link #WINDOW} of the instance's clock; an id
@@ -69,13 +69,22 @@ public final class ChannelControl implements AutoCloseable {
         this.instance = requireName(instance, "instance");
         this.clock = clock;
         String topic = TOPIC_PREFIX + requireName(application, "application");
-        this.consumer = transport.createConsumer(new ChannelSpec(topic,
-                Reply.ADDRESS_PREFIX + "control." + application + "." + instance, 1));
+        this.consumer = transport.createConsumer(new ChannelSpec(topic, channel(application, instance), 1));
         this.producer = transport.producer();
         this.thread = new Thread(this::run, "courier-control-" + application);
         thread.setDaemon(true);
         thread.start();
         LOG.info("Channel control of '{}' (instance '{}') listens on topic '{}'", application, instance, topic);
+    }
+
+    /**
+     * The channel an instance reads its control requests from: {@code courier.control.<application>.<instance>}, a
+     * durable queue on RabbitMQ. Give instances stable names (a host name, a StatefulSet ordinal) so that a restarted
+     * one reads the same queue; delete a retired instance's queue with the transport's tools. Requests left in it
+     * are refused as stale when it is read again later than {@link #WINDOW}.
+     */
+    public static String channel(String application, String instance) {
+        return TOPIC_PREFIX + requireName(application, "application") + "." + requireName(instance, "instance");
     }
 
     /** Starts listening for control requests to {@code application}, answering as {@code instance}. */
