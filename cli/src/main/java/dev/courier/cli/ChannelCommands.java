@@ -47,28 +47,34 @@ final class ChannelCommands {
         }
     }
 
-    @Command(name = "shut", description = "Stop a channel's pumps (they finish the message in hand).",
-            mixinStandardHelpOptions = true)
-    static final class Shut implements Callable<Integer> {
+    /** What {@code shut} and {@code open} share: a channel to act on. */
+    abstract static class ChannelAction implements Callable<Integer> {
         @Mixin Settings settings;
         @Mixin Target target;
         @Option(names = "--channel", required = true, description = "The channel.") String channel;
 
         @Override
         public Integer call() throws IOException {
-            return control(settings, target, "shut", channel);
+            return control(settings, target, action(), channel);
+        }
+
+        abstract String action();
+    }
+
+    @Command(name = "shut", description = "Stop a channel's pumps (they finish the message in hand).",
+            mixinStandardHelpOptions = true)
+    static final class Shut extends ChannelAction {
+        @Override
+        String action() {
+            return "shut";
         }
     }
 
     @Command(name = "open", description = "Start a shut or paused channel again.", mixinStandardHelpOptions = true)
-    static final class Open implements Callable<Integer> {
-        @Mixin Settings settings;
-        @Mixin Target target;
-        @Option(names = "--channel", required = true, description = "The channel.") String channel;
-
+    static final class Open extends ChannelAction {
         @Override
-        public Integer call() throws IOException {
-            return control(settings, target, "open", channel);
+        String action() {
+            return "open";
         }
     }
 

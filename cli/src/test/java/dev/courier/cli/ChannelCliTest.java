@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.courier.ChannelState;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,8 +12,7 @@ import org.junit.jupiter.api.Test;
 /** {@code courier channels} against a running application's ChannelControl, over a real RabbitMQ. */
 class ChannelCliTest {
     private final ReminderApp app = new ReminderApp();
-    private final Cli cli = new Cli(app.exchange)
-            .with("COURIER_CONTROL_SECRET", new String(ReminderApp.SECRET, StandardCharsets.UTF_8));
+    private final Cli cli = app.cli();
 
     @AfterEach
     void close() throws Exception {

@@ -26,8 +26,7 @@ class RedriveIncidentTest {
     private static final Pattern PROGRESS = Pattern.compile("progress: (\\d+)/(\\d+) read, (\\d+) redriven");
 
     private final ReminderApp app = new ReminderApp();
-    private final Cli cli = new Cli(app.exchange)
-            .with("COURIER_CONTROL_SECRET", new String(ReminderApp.SECRET, StandardCharsets.UTF_8));
+    private final Cli cli = app.cli();
 
     @AfterEach
     void close() throws Exception {

@@ -16,6 +16,7 @@ import dev.courier.test.Await;
 import dev.courier.test.TestServices;
 import dev.courier.transport.rabbitmq.RabbitMqConfig;
 import dev.courier.transport.rabbitmq.RabbitMqTransport;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -65,6 +66,11 @@ final class ReminderApp implements AutoCloseable {
             throw new IllegalStateException("template 'reminder-v2' missing for reminder " + reminder.n());
         }
         handled.computeIfAbsent(reminder.n(), n -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /** The tool, set to reach this application's broker, exchange and channel control. */
+    Cli cli() {
+        return new Cli(exchange).with("COURIER_CONTROL_SECRET", new String(SECRET, StandardCharsets.UTF_8));
     }
 
     void deployFix() {

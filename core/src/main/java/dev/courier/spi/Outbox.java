@@ -79,7 +79,7 @@ public interface Outbox {
 
     /**
      * The stored messages in {@code query}'s state that pass its filters, in {@link OutboxEntry#ORDER} (creation
-     * time, then id), at most its limit, after its cursor: ask for the next page with {@code query.after(last)};
+     * time, then id), at most its limit, after its cursor: ask for the next page with {@code query.nextPage(last)};
      * a page shorter than the limit is the last. It reads without locking or changing anything, so a message that
      * changes state while someone pages may be missed, or seen again in its new state.
      *

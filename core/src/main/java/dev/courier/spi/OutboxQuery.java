@@ -7,15 +7,14 @@ import java.util.UUID;
 /**
  * Which stored messages {@link Outbox#query} returns: those in one state that pass every filter set (an unset one,
  * null, passes everything), in {@link OutboxEntry#ORDER}, at most {@code limit}, and for every page after the first
- * only those after the previous page's last entry. Start with {@link #of}, narrow with {@link #topic},
- * {@link #createdFrom} and {@link #createdBefore}, and page with {@link #after}; each returns a new query and leaves
- * this one as it is.
+ * only those after the previous page's last entry. Start with {@link #of}, or {@link #builder} to narrow by topic
+ * and creation time, and page with {@link #nextPage}, which returns the next page's query.
  *
  * <pre>{@code
- * OutboxQuery query = OutboxQuery.of(OutboxState.PARKED, 100).topic("orders");
+ * OutboxQuery query = OutboxQuery.builder(OutboxState.PARKED, 100).topic("orders").build();
  * for (List<OutboxEntry> page = outbox.query(query); !page.isEmpty(); page = outbox.query(query)) {
  *     page.forEach(entry -> System.out.println(entry.message().id() + " " + entry.lastRefusal()));
- *     query = query.after(page.get(page.size() - 1));
+ *     query = query.nextPage(page.get(page.size() - 1));
  * }
  * }</pre>
  *
