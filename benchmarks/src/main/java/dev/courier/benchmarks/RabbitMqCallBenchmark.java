@@ -15,6 +15,7 @@ import dev.courier.Subscription;
 import dev.courier.mapping.MessageMappers;
 import dev.courier.runtime.CommandProcessor;
 import dev.courier.runtime.Dispatcher;
+import dev.courier.runtime.Mailboxes;
 import dev.courier.spi.MessageProducer;
 import dev.courier.transport.rabbitmq.RabbitMqConfig;
 import dev.courier.transport.rabbitmq.RabbitMqTransport;
@@ -90,6 +91,7 @@ public final class RabbitMqCallBenchmark {
                     courier = concat(courier, c);
                     raw = concat(raw, w);
                 }
+                mailboxes(transport, producer, prefix, calls, courier);
             } finally {
                 dispatcher.stop(Duration.ofSeconds(5));
                 server.get().close();
@@ -114,6 +116,37 @@ public final class RabbitMqCallBenchmark {
                 pct(courier, 0.5), pct(raw, 0.5));
         System.out.printf(Locale.ROOT, "BENCH name=e2e.rabbitmq.call.p99 figure=%.3f unit=ms baseline=%.3f target=none%n",
                 pct(courier, 0.99), pct(raw, 0.99));
+    }
+
+    /** The mailbox rounds of {@link MailboxRounds}, next to the {@code call} latencies just measured. */
+    private static void mailboxes(RabbitMqTransport transport, MessageProducer producer, String prefix, int count,
+            long[] calls) throws InterruptedException {
+        MessageMappers mappers = new MessageMappers().json(MailboxRounds.Note.class, prefix + ".note");
+        String service = prefix + "-mailbox";
+        try (CommandProcessor sender = CommandProcessor.builder().mappers(mappers).producers(Producers.of(producer))
+                .build();
+                Mailboxes mailboxes = Mailboxes.builder(service).transport(transport).mappers(mappers)
+                        .prefetch(200, 1).build().start()) {
+            MailboxRounds.sequential(sender, mailboxes, count / 4);
+            long[] sequential = MailboxRounds.sequential(sender, mailboxes, count);
+            MailboxRounds.Concurrent many = MailboxRounds.concurrent(sender, mailboxes, 1_000, 10);
+            System.out.printf(Locale.ROOT, "mailbox round trip: p50 %.3f ms p99 %.3f ms (call p50 %.3f p99 %.3f); "
+                    + "1000 waiters: p50 %.3f ms p99 %.3f ms, %.0f msg/s%n", pct(sequential, 0.5),
+                    pct(sequential, 0.99), pct(calls, 0.5), pct(calls, 0.99), pct(many.latencies(), 0.5),
+                    pct(many.latencies(), 0.99), many.perSecond());
+            System.out.printf(Locale.ROOT, "BENCH name=e2e.rabbitmq.mailbox.p50 figure=%.3f unit=ms baseline=%.3f "
+                    + "target=none%n", pct(sequential, 0.5), pct(calls, 0.5));
+            System.out.printf(Locale.ROOT, "BENCH name=e2e.rabbitmq.mailbox.p99 figure=%.3f unit=ms baseline=%.3f "
+                    + "target=none%n", pct(sequential, 0.99), pct(calls, 0.99));
+            System.out.printf(Locale.ROOT, "BENCH name=e2e.rabbitmq.mailbox.1000-waiters.p50 figure=%.3f unit=ms "
+                    + "baseline=%.3f target=none%n", pct(many.latencies(), 0.5), pct(calls, 0.5));
+            System.out.printf(Locale.ROOT, "BENCH name=e2e.rabbitmq.mailbox.1000-waiters.p99 figure=%.3f unit=ms "
+                    + "baseline=%.3f target=none%n", pct(many.latencies(), 0.99), pct(calls, 0.99));
+            System.out.printf(Locale.ROOT, "BENCH name=e2e.rabbitmq.mailbox.1000-waiters.rate figure=%.0f unit=msg/s "
+                    + "baseline=%.0f target=none%n", many.perSecond(), 1000 / pct(calls, 0.5));
+        } finally {
+            transport.deleteChannel("courier.mailbox." + service);
+        }
     }
 
     private static long[] courierRound(CommandProcessor client, int calls) {

@@ -122,6 +122,13 @@ public final class MessageMappers {
         return topics;
     }
 
+    /** The request types registered, in no particular order. */
+    public Set<Class<? extends Request>> types() {
+        Set<Class<? extends Request>> types = new java.util.HashSet<>();
+        byType.keySet().forEach(type -> types.add(type.asSubclass(Request.class)));
+        return Set.copyOf(types);
+    }
+
     /** The registration of {@code type}, or an error that says how to register it. */
     @SuppressWarnings("unchecked")
     public <T extends Request> Registration<T> registration(Class<T> type) {

@@ -10,6 +10,7 @@ import dev.courier.CourierException;
 import dev.courier.Event;
 import dev.courier.HandlerFailedException;
 import dev.courier.HandlerNotFoundException;
+import dev.courier.MailboxAddress;
 import dev.courier.OutboxException;
 import dev.courier.ProducerException;
 import dev.courier.PublishFailedException;
@@ -242,6 +243,14 @@ public final class CommandProcessor implements AutoCloseable {
     public UUID postFor(String recipientId, Request request) {
         Objects.requireNonNull(recipientId, "recipientId");
         return posting.post(request, Duration.ZERO, "postFor", message -> calls.addressedFor(recipientId, message));
+    }
+
+    /**
+     * Posts a request through the outbox to the mailbox {@code to}, where {@link Mailboxes} keeps it for its recipient;
+     * returns the message id. Inside a transaction the outbox joins it is sent after the commit, never on a rollback.
+     */
+    public UUID enqueue(MailboxAddress to, Request request) {
+        return posting.post(request, Duration.ZERO, "enqueue", Objects.requireNonNull(to, "to")::address);
     }
 
     /** Replies that arrived after their caller had timed out or gone. */

@@ -1,5 +1,6 @@
 -- Courier JDBC message store, PostgreSQL 11 or later.
--- ${outbox_table} and ${inbox_table} stand for the configured table names (defaults courier_outbox, courier_inbox).
+-- ${outbox_table}, ${inbox_table} and ${mailbox_table} stand for the configured table names (defaults
+-- courier_outbox, courier_inbox, courier_mailbox).
 -- Times the store keeps for itself (created_at, lease_until, dispatched_at, handled_at) are microseconds since
 -- 1970-01-01T00:00Z; the message's own timestamp and delay are ISO-8601 text so that they come back exactly.
 
@@ -43,3 +44,27 @@ CREATE TABLE IF NOT EXISTS ${inbox_table} (
 );
 
 CREATE INDEX IF NOT EXISTS ${inbox_table}_handled_at ON ${inbox_table} (handled_at);
+
+-- Mailboxes (dev.courier.spi.MailboxStore): a message waits here for its recipient until a take deletes it. type_name
+-- is the message's registered type name (message_type is its kind: COMMAND, EVENT, ...). created_at, in
+-- microseconds, orders a recipient's messages (message_id breaks ties).
+CREATE TABLE IF NOT EXISTS ${mailbox_table} (
+    message_id        UUID         NOT NULL PRIMARY KEY,
+    recipient         VARCHAR(200) NOT NULL,
+    type_name         VARCHAR(255) NOT NULL,
+    topic             VARCHAR(255) NOT NULL,
+    message_type      VARCHAR(32)  NOT NULL,
+    message_timestamp VARCHAR(64)  NOT NULL,
+    correlation_id    UUID         NULL,
+    reply_to          VARCHAR(255) NULL,
+    partition_key     VARCHAR(255) NULL,
+    handled_count     INTEGER      NOT NULL,
+    message_delay     VARCHAR(64)  NOT NULL,
+    bag               TEXT         NOT NULL,
+    content_type      VARCHAR(255) NOT NULL,
+    body              BYTEA        NOT NULL,
+    created_at        BIGINT       NOT NULL
+);
+
+-- Serves take (a recipient's messages of some types, oldest first) and count (a recipient's messages).
+CREATE INDEX IF NOT EXISTS ${mailbox_table}_take ON ${mailbox_table} (recipient, type_name, created_at, message_id);

@@ -28,7 +28,7 @@ class DocSnippetsTest {
     static Stream<String> pages() {
         return Stream.of("README.md", "docs/getting-started.md", "docs/concepts.md", "docs/operations.md",
                 "docs/wire-format.md", "docs/comparison.md", "docs/from-scratch.md", "docs/architecture.md", "docs/testing.md", "docs/dispatcher.md",
-                "docs/observability.md", "docs/spring-boot.md");
+                "docs/observability.md", "docs/spring-boot.md", "docs/mailboxes.md");
     }
 
     @ParameterizedTest

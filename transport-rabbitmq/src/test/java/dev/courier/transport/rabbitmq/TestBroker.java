@@ -105,19 +105,19 @@ final class TestBroker {
         }
     }
 
-    /** Names of queues whose name starts with {@code prefix}. */
+    /** Names of queues whose name contains {@code prefix} (a unique random text). */
     static List<String> queues(String prefix) {
         List<String> names = new ArrayList<>();
         for (String line : ctl("list_queues", "-q", "--no-table-headers", "name").split("\n")) {
             String name = line.trim();
-            if (name.startsWith(prefix)) {
+            if (name.contains(prefix)) {
                 names.add(name);
             }
         }
         return names;
     }
 
-    /** Deletes every queue and exchange whose name starts with {@code prefix}. */
+    /** Deletes every queue whose name contains {@code prefix}, and {@code exchanges}. */
     static void deleteAll(String prefix, List<String> exchanges) {
         try (Connection connection = rawConnection()) {
             for (String queue : queues(prefix)) {

@@ -1,0 +1,8 @@
+package dev.courier.store.jdbc;
+
+class H2MailboxStoreContractTest extends JdbcMailboxStoreContract {
+    @Override
+    TestDatabase database() {
+        return TestDatabase.h2();
+    }
+}

@@ -1,0 +1,8 @@
+package dev.courier.store.jdbc;
+
+class PostgresMailboxStoreContractTest extends JdbcMailboxStoreContract {
+    @Override
+    TestDatabase database() {
+        return TestDatabase.postgres();
+    }
+}
