@@ -5,12 +5,14 @@ import static dev.courier.cli.DeadLetterCommands.JSON;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.courier.ChannelState;
+import dev.courier.Reply;
 import dev.courier.runtime.ChannelControl;
 import dev.courier.transport.rabbitmq.RabbitMqTransport;
 import dev.courier.transport.rabbitmq.TopologyMode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -82,9 +84,14 @@ final class ChannelCommands {
         byte[] secret = ChannelControl.secret(settings.required(null, "COURIER_CONTROL_SECRET", "control.secret",
                 "(no flag: keep it out of shell history)"));
         List<ChannelControl.InstanceReply> replies;
+        String replyTo = Reply.ADDRESS_PREFIX + "courier-cli." + UUID.randomUUID();
         try (RabbitMqTransport rabbit = settings.rabbit(TopologyMode.CREATE)) {
-            replies = ChannelControl.request(rabbit, target.app, secret, action, channel,
-                    Duration.ofSeconds(target.waitSeconds), target.instances);
+            try {
+                replies = ChannelControl.request(rabbit, target.app, secret, action, channel,
+                        Duration.ofSeconds(target.waitSeconds), target.instances, replyTo);
+            } finally {
+                rabbit.deleteChannel(replyTo); // the tool's reply queue is its own: leave nothing behind
+            }
         }
         if (settings.json) {
             ArrayNode root = JSON.createArrayNode();

@@ -36,7 +36,7 @@ class RedriveIncidentTest {
     @Test
     void theIncidentOfTheOperationsGuide() {
         app.post(0, 500, "bug");
-        app.awaitDeadLetters(500);
+        app.awaitDeadLettered(500);
 
         Cli.Result status = step("channels", "status", "--app", app.exchange, "--instances", "1");
         assertThat(status.out()).containsPattern("pod-1 +" + Pattern.quote(app.channel) + " +RUNNING +2 +0 +0 +500");
@@ -54,7 +54,7 @@ class RedriveIncidentTest {
         Await.until(Duration.ofSeconds(30), () -> "500 handled, found " + app.distinctHandled(),
                 () -> app.distinctHandled() == 500);
         Cli.Result after = step("dead-letters", "list", "--channel", app.channel);
-        assertThat(after.out()).contains("0 dead letter(s)");
+        assertThat(after.out()).startsWith("Channel " + app.channel + ": 0 dead letter(s)");
         Await.until(Duration.ofSeconds(10), () -> "500 acknowledged",
                 () -> app.dispatcher.state(app.channel).acknowledged() == 500);
         Cli.Result verified = step("channels", "status", "--app", app.exchange, "--instances", "1");
@@ -65,7 +65,7 @@ class RedriveIncidentTest {
     @Test
     void aRedriveKilledPartWayLosesNothingAndRepeatsAtMostOneMessage() throws Exception {
         app.post(0, 500, "bug");
-        app.awaitDeadLetters(500);
+        app.awaitDeadLettered(500);
         app.deployFix();
 
         Process tool = startTool("dead-letters", "redrive", "--channel", app.channel, "--reason", "handler-failed",
@@ -82,26 +82,32 @@ class RedriveIncidentTest {
             }
         });
         reader.start();
-        Await.until(Duration.ofSeconds(60), () -> "the tool to redrive 100, it printed " + errLines,
-                () -> redriven(errLines) >= 100);
-        tool.destroyForcibly(); // SIGKILL: no shutdown hook, no close, the broker sees the connection drop
+        try {
+            Await.until(Duration.ofSeconds(60), () -> "the tool to redrive 100, it printed " + errLines,
+                    () -> redriven(errLines) >= 100);
+        } finally {
+            tool.destroyForcibly(); // SIGKILL: no shutdown hook, no close; the broker sees the connection drop
+        }
         assertThat(tool.waitFor(10, TimeUnit.SECONDS)).isTrue();
         reader.join(5_000);
         int before = redriven(errLines);
         assertThat(before).as("killed part-way").isBetween(100, 499);
 
-        // What the killed tool held goes back to the dead letters once the broker notices the connection is gone.
-        Await.until(Duration.ofSeconds(30), () -> "every reminder handled or back in the dead letters",
-                () -> app.distinctHandled() + app.deadLetters().count(app.channel) >= 500);
-        Cli.Result again = cli.run("dead-letters", "redrive", "--channel", app.channel, "--reason", "handler-failed");
-        assertThat(again.code()).as(again.toString()).isZero();
-
-        Await.until(Duration.ofSeconds(30), () -> "500 handled, found " + app.distinctHandled(),
-                () -> app.distinctHandled() == 500);
-        assertThat(app.deadLetters().count(app.channel)).isZero();
+        // The killed tool held at most one dead letter; the broker gives it back once it sees the connection gone,
+        // which may come after a new browse began: redrive again until every reminder is handled and none is left.
+        List<String> runs = new CopyOnWriteArrayList<>();
+        Await.until(Duration.ofSeconds(60), () -> "every reminder handled and no dead letter left; runs " + runs,
+                () -> {
+                    Cli.Result again = cli.run("dead-letters", "redrive", "--channel", app.channel, "--reason",
+                            "handler-failed");
+                    assertThat(again.code()).as(again.toString()).isZero();
+                    runs.add(again.out().strip());
+                    return app.distinctHandled() == 500 && app.deadLetters().count(app.channel) == 0;
+                });
+        Await.until(Duration.ofSeconds(10), () -> "the dispatcher to acknowledge every handling",
+                () -> app.dispatcher.state(app.channel).acknowledged() == app.totalHandled());
         int duplicates = app.totalHandled() - 500;
-        System.out.printf("killed after %d redriven; second run: %s; lost 0, duplicates %d%n", before,
-                again.out().strip(), duplicates);
+        System.out.printf("killed after %d redriven; then %s; lost 0, duplicates %d%n", before, runs, duplicates);
         assertThat(duplicates).as("at most the one message copied but not yet acknowledged when killed")
                 .isBetween(0, 1);
     }

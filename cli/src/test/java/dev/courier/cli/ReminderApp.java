@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The application the operator looks after: a Dispatcher on RabbitMQ whose reminder handler has a bug (reminders of
@@ -40,7 +39,7 @@ final class ReminderApp implements AutoCloseable {
     final CommandProcessor processor;
     final Dispatcher dispatcher;
     final ChannelControl control;
-    final Map<Integer, AtomicInteger> handled = new ConcurrentHashMap<>();
+    final Map<Integer, Integer> handled = new ConcurrentHashMap<>();
     private volatile boolean fixed;
 
     ReminderApp() {
@@ -65,7 +64,7 @@ final class ReminderApp implements AutoCloseable {
         if (reminder.kind().equals("bug") && !fixed) {
             throw new IllegalStateException("template 'reminder-v2' missing for reminder " + reminder.n());
         }
-        handled.computeIfAbsent(reminder.n(), n -> new AtomicInteger()).incrementAndGet();
+        handled.merge(reminder.n(), 1, Integer::sum); // one atomic step: never seen with a count of 0
     }
 
     /** The tool, set to reach this application's broker, exchange and channel control. */
@@ -97,6 +96,17 @@ final class ReminderApp implements AutoCloseable {
         return DeadLetters.over(rabbit.deadLetterQueue());
     }
 
+    /**
+     * Waits until {@code count} messages are dead-lettered: in the queue, and counted by the Dispatcher (which counts
+     * one once the broker confirmed the copy and the original was acknowledged, a little after the queue has it).
+     */
+    void awaitDeadLettered(long count) {
+        awaitDeadLetters(count);
+        Await.until(Duration.ofSeconds(30), () -> count + " dead-lettered by the dispatcher, found "
+                + dispatcher.state(channel).deadLettered(), () -> dispatcher.state(channel).deadLettered() == count);
+    }
+
+    /** Waits until the dead-letter queue holds {@code count} (after a browse the broker counts what it took back late). */
     void awaitDeadLetters(long count) {
         Await.until(Duration.ofSeconds(30), () -> count + " dead letters on " + channel + ", found "
                 + deadLetters().count(channel), () -> deadLetters().count(channel) == count);
@@ -107,16 +117,19 @@ final class ReminderApp implements AutoCloseable {
     }
 
     int totalHandled() {
-        return handled.values().stream().mapToInt(AtomicInteger::get).sum();
+        return handled.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     @Override
     public void close() throws Exception {
-        control.close();
-        dispatcher.stop(Duration.ofSeconds(10));
-        processor.close();
-        rabbit.close();
-        RabbitMqTransport.deleteTopology(TestServices.RABBITMQ_URI, exchange, channel,
-                ChannelControl.channel(exchange, "pod-1"));
+        try {
+            control.close();
+            dispatcher.stop(Duration.ofSeconds(10));
+            processor.close();
+            rabbit.close();
+        } finally {
+            RabbitMqTransport.deleteTopology(TestServices.RABBITMQ_URI, exchange, channel,
+                    ChannelControl.channel(exchange, "pod-1"));
+        }
     }
 }

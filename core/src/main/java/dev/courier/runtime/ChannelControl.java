@@ -109,7 +109,19 @@ public final class ChannelControl implements AutoCloseable {
      */
     public static List<InstanceReply> request(Transport transport, String application, byte[] secret, String action,
             String channel, Duration wait, int expected) {
-        String replyTo = Reply.ADDRESS_PREFIX + "control-client." + UUID.randomUUID();
+        return request(transport, application, secret, action, channel, wait, expected,
+                Reply.ADDRESS_PREFIX + "control-client." + UUID.randomUUID());
+    }
+
+    /**
+     * {@link #request(Transport, String, byte[], String, String, Duration, int)} with the replies read from
+     * {@code replyTo} (a reply address, {@value Reply#ADDRESS_PREFIX}...), which the caller may delete afterwards.
+     */
+    public static List<InstanceReply> request(Transport transport, String application, byte[] secret, String action,
+            String channel, Duration wait, int expected, String replyTo) {
+        if (!replyTo.startsWith(Reply.ADDRESS_PREFIX)) {
+            throw new IllegalArgumentException("replyTo must start with " + Reply.ADDRESS_PREFIX + " but was " + replyTo);
+        }
         List<InstanceReply> replies = new ArrayList<>();
         MessageConsumer inbox = transport.createConsumer(new ChannelSpec(replyTo, replyTo, 10));
         try (MessageProducer producer = transport.producer()) {

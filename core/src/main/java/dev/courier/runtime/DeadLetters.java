@@ -58,8 +58,10 @@ public final class DeadLetters {
         }
         List<DeadLetterEntry> entries = new ArrayList<>();
         long matched = 0;
+        long read = 0;
         try (DeadLetterBrowser browser = queue.browse(requireChannel(channel))) {
             for (Optional<DeadLetterEntry> next = browser.next(); next.isPresent(); next = browser.next()) {
+                read++;
                 if (filter.matches(next.get())) {
                     if (matched >= offset && entries.size() < limit) {
                         entries.add(next.get());
@@ -67,7 +69,7 @@ public final class DeadLetters {
                     matched++;
                 }
             }
-            return new Page(List.copyOf(entries), matched, browser.size());
+            return new Page(List.copyOf(entries), matched, read);
         }
     }
 
@@ -134,7 +136,7 @@ public final class DeadLetters {
                     action.apply(browser, entry.get());
                     done++;
                 }
-                progress.update(scanned, browser.size(), done);
+                progress.update(scanned, Math.max(browser.size(), scanned), done);
             }
             LOG.info("{} dead letter(s) of channel '{}' {} ({} read, filter {})", done, channel, what, scanned,
                     filter.describe());
@@ -160,7 +162,7 @@ public final class DeadLetters {
      *
      * @param entries the dead letters on this page, oldest first
      * @param matched how many match the filter in all
-     * @param total   how many dead letters the channel held when the listing began
+     * @param total   how many dead letters the listing read: all the channel held
      */
     public record Page(List<DeadLetterEntry> entries, long matched, long total) {}
 

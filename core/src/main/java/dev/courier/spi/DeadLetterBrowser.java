@@ -5,16 +5,19 @@ import java.util.Optional;
 /**
  * One pass over a channel's dead letters, oldest first, from a {@link DeadLetterQueue}. What it has read is held for
  * it (on RabbitMQ: fetched and not acknowledged, so no one else sees it) until it redrives or removes it, or until
- * {@link #close()} puts back everything still held, in order. Only the dead letters there when the browse began are
- * read: one that a redrive sends back to failing, and that is dead-lettered again meanwhile, is not met twice.
- * Not thread-safe: one thread uses a browser.
+ * {@link #close()} puts back everything still held, in order. A browse reads what is there, oldest first, and ends
+ * when none is left or when it meets a message it redrove itself that was dead-lettered again meanwhile: no message
+ * is met twice in one browse. Not thread-safe: one thread uses a browser.
  */
 public interface DeadLetterBrowser extends AutoCloseable {
 
-    /** How many dead letters the channel held when the browse began. */
+    /**
+     * How many dead letters the channel held when the browse began, as the broker counted them: for a progress
+     * display; the browse itself reads until none is left.
+     */
     long size();
 
-    /** The next dead letter, held; empty when the dead letters there at the start have all been read. */
+    /** The next dead letter, held; empty when none is left or the browse has come round to one it redrove. */
     Optional<DeadLetterEntry> next();
 
     /**

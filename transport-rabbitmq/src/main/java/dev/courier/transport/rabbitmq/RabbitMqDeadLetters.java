@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The dead-letter queues ({@code <channel>.dead-letters}) as a {@link DeadLetterQueue}. A browse is a channel of its
  * own on the publishing connection that fetches dead letters one by one ({@code basic.get}, not acknowledged): what
- * it holds no one else sees, and closing the channel gives back what it still holds, in place. A redrive publishes
+ * it holds no one else sees, and closing it gives back what it still holds, in place (a {@code basic.nack} with
+ * requeue before the channel closes, so the next browse finds them). A browse reads until the queue has no ready
+ * message, not up to the count it saw at the start (the broker may answer a count before it has taken back what an
+ * earlier browse held), and stops at a message it redrove itself that came back failing again. A redrive publishes
  * the copy (persistent, mandatory, through the default exchange to the target's queue), waits for the broker's
  * confirm and only then acknowledges the dead letter.
  */
@@ -101,7 +105,9 @@ final class RabbitMqDeadLetters implements DeadLetterQueue {
         private final long size;
         private final Map<Long, GetResponse> held = new HashMap<>();
         private final AtomicBoolean returned = new AtomicBoolean();
+        private final Set<String> redriven = new HashSet<>();
         private long read;
+        private boolean ended;
 
         Browser(String channel, String queue, Channel amqp, long size) {
             this.channel = channel;
@@ -118,7 +124,7 @@ final class RabbitMqDeadLetters implements DeadLetterQueue {
 
         @Override
         public Optional<DeadLetterEntry> next() {
-            if (read >= size) {
+            if (ended) {
                 return Optional.empty();
             }
             GetResponse response;
@@ -128,11 +134,17 @@ final class RabbitMqDeadLetters implements DeadLetterQueue {
                 throw failure(channel, "read the dead letters of", e);
             }
             if (response == null) {
+                ended = true;
                 return Optional.empty();
             }
             read++;
             held.put(read, response);
-            return Optional.of(entry(read, response));
+            DeadLetterEntry entry = entry(read, response);
+            if (redriven.contains(entry.messageId())) {
+                ended = true; // one this browse sent back, failing again: the pass has come round
+                return Optional.empty();
+            }
+            return Optional.of(entry);
         }
 
         private DeadLetterEntry entry(long position, GetResponse response) {
@@ -173,6 +185,7 @@ final class RabbitMqDeadLetters implements DeadLetterQueue {
                 }
                 amqp.basicAck(response.getEnvelope().getDeliveryTag(), false);
                 held.remove(entry.position());
+                redriven.add(entry.messageId());
             } catch (IOException | TimeoutException | RuntimeException e) {
                 throw new ChannelFailureException("Cannot redrive dead letter " + entry.messageId() + " of channel '"
                         + channel + "' to '" + targetChannel + "' on " + config.address() + ": " + e.getMessage()
@@ -196,6 +209,13 @@ final class RabbitMqDeadLetters implements DeadLetterQueue {
 
         @Override
         public void close() {
+            try {
+                if (!held.isEmpty() && amqp.isOpen()) {
+                    amqp.basicNack(0, true, true); // every unacknowledged one back in its place, before the close
+                }
+            } catch (IOException | RuntimeException e) {
+                // the channel is gone: the broker gives them back anyway
+            }
             held.clear();
             closeQuietly(amqp);
         }

@@ -172,6 +172,20 @@ public final class RabbitMqTransport implements Transport {
         return new RabbitMqDeadLetters(publishing, config, java.time.Clock.systemUTC());
     }
 
+    /**
+     * Deletes a channel's queue and its dead-letter queue, with the messages in them (a tool's reply channel when it
+     * is done with it). A missing one is skipped.
+     */
+    public void deleteChannel(String channel) {
+        try (com.rabbitmq.client.Channel amqp = publishing.createChannel()) {
+            amqp.queueDelete(channel);
+            amqp.queueDelete(deadLetterQueue(channel));
+        } catch (IOException | java.util.concurrent.TimeoutException e) {
+            throw new ChannelFailureException("Cannot delete channel '" + channel + "' on " + config.address() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** The name of a channel's dead-letter queue. */
     public static String deadLetterQueue(String channel) {
         return Topology.deadLetterQueue(channel);
