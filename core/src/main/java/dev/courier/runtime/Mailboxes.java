@@ -4,27 +4,21 @@ import dev.courier.MailboxAddress;
 import dev.courier.MailboxTimeoutException;
 import dev.courier.Request;
 import dev.courier.internal.MailboxDelivery;
+import dev.courier.internal.MailboxReaders;
 import dev.courier.internal.MailboxWaits;
 import dev.courier.mapping.MessageMappers;
-import dev.courier.message.Message;
 import dev.courier.spi.ChannelSpec;
 import dev.courier.spi.MailboxStore;
-import dev.courier.spi.MessageConsumer;
 import dev.courier.spi.Transport;
 import dev.courier.store.InMemoryMailboxStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A process's mailbox service (docs/mailboxes.md): messages addressed {@code service/recipient}
@@ -40,31 +34,25 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class Mailboxes implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Mailboxes.class);
-
     private final String service;
-    private final Transport transport;
     private final MailboxStore store;
     private final MessageMappers mappers;
-    private final int prefetch;
     private final int performers;
     private final Duration pollInterval;
     private final MailboxWaits waits = new MailboxWaits();
     private final MailboxDelivery delivery;
-    private final List<Thread> threads = new ArrayList<>();
-    private final List<MessageConsumer> consumers = new ArrayList<>();
-    private volatile boolean running;
+    private final MailboxReaders readers;
 
     private Mailboxes(Builder b) {
         this.service = b.service;
-        this.transport = b.transport;
         this.store = b.store;
         this.mappers = b.mappers;
-        this.prefetch = b.prefetch;
         this.performers = b.performers;
         this.pollInterval = b.pollInterval;
         this.delivery = new MailboxDelivery(service, store, mappers, waits, b.callbackTransaction,
                 b.deadLetterRemoved, b.clock);
+        String topic = new MailboxAddress(service, "-").topic();
+        this.readers = new MailboxReaders(service, b.transport, new ChannelSpec(topic, topic, b.prefetch), delivery);
     }
 
     /** A mailbox service named {@code service}: its address, stable across restarts of the process. */
@@ -72,38 +60,13 @@ public final class Mailboxes implements AutoCloseable {
         return new Builder(service);
     }
 
-    /** Starts reading the service's channel (declaring it, so that messages sent from now on are kept). */
-    public synchronized Mailboxes start() {
-        if (running) {
-            return this;
-        }
-        running = true;
-        String topic = new MailboxAddress(service, "-").topic();
-        for (int i = 0; i < performers; i++) {
-            MessageConsumer consumer = transport.createConsumer(new ChannelSpec(topic, topic, prefetch));
-            consumers.add(consumer);
-            Thread thread = new Thread(() -> pump(consumer), "courier-mailbox-" + service + "-" + i);
-            thread.setDaemon(true);
-            threads.add(thread);
-            thread.start();
-        }
+    /**
+     * Starts reading the service's channel, declaring it, so that messages sent from now on are kept. A broker that
+     * cannot be reached just now is tried again every second.
+     */
+    public Mailboxes start() {
+        readers.start(performers);
         return this;
-    }
-
-    private void pump(MessageConsumer consumer) {
-        while (running) {
-            try {
-                Message message = consumer.receive(Duration.ofMillis(250));
-                if (message != null) {
-                    delivery.deliver(message, consumer);
-                }
-            } catch (RuntimeException e) {
-                if (running) {
-                    LOG.warn("Mailbox '{}' cannot read its channel; retrying in 1 s: {}", service, e.toString());
-                    LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
-                }
-            }
-        }
     }
 
     /** The address of {@code recipient} in this service, for a sender: {@code service/recipient}. */
@@ -201,18 +164,8 @@ public final class Mailboxes implements AutoCloseable {
 
     /** Stops reading the channel; messages not yet received stay with the broker for the next start. */
     @Override
-    public synchronized void close() {
-        running = false;
-        for (Thread thread : threads) {
-            try {
-                thread.join(TimeUnit.SECONDS.toMillis(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        consumers.forEach(MessageConsumer::close);
-        threads.clear();
-        consumers.clear();
+    public void close() {
+        readers.stop();
     }
 
     /** Configures {@link Mailboxes}. */

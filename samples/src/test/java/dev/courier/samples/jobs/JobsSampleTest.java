@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 
 /**
  * The jobs sample on RabbitMQ and PostgreSQL: a client starts ten long jobs in a worker and waits for each answer
@@ -29,13 +30,21 @@ class JobsSampleTest {
     @AfterEach
     void cleanUp() throws Exception {
         rabbit.close();
+        dataSource.close();
         RabbitMqTransport.deleteTopology(TestServices.RABBITMQ_URI, rabbit.prefix, Jobs.START_TOPIC);
         TestServices.dropTables(TestServices.POSTGRES_URL, table);
     }
 
+    private final HikariDataSource dataSource = pool();
+
+    private static HikariDataSource pool() {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(TestServices.POSTGRES_URL);
+        config.setMaximumPoolSize(4);
+        return new HikariDataSource(config);
+    }
+
     private MailboxStore store() {
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setURL(TestServices.POSTGRES_URL);
         return JdbcMailboxStore.builder(dataSource).table(table).createTables(true).build();
     }
 

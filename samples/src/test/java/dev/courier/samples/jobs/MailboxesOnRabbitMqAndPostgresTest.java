@@ -18,9 +18,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 
 /**
  * The mailbox contract on RabbitMQ with the JDBC store on PostgreSQL (a store that outlives the process), and what
@@ -29,14 +29,16 @@ import org.postgresql.ds.PGSimpleDataSource;
 class MailboxesOnRabbitMqAndPostgresTest extends MailboxContract {
     private final String table = "mailbox_" + UUID.randomUUID().toString().substring(0, 8);
     private final String business = "business_" + UUID.randomUUID().toString().substring(0, 8);
-    private final PGSimpleDataSource dataSource = dataSource();
+    private final HikariDataSource dataSource = dataSource();
     private final JdbcTransactions transactions = JdbcTransactions.over(dataSource);
     private RabbitFixture rabbit;
 
-    private static PGSimpleDataSource dataSource() {
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setURL(TestServices.POSTGRES_URL);
-        return dataSource;
+    /** A pool, as an application would have: the store opens a connection per put and take. */
+    private static HikariDataSource dataSource() {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(TestServices.POSTGRES_URL);
+        config.setMaximumPoolSize(10);
+        return new HikariDataSource(config);
     }
 
     @Override
@@ -52,8 +54,9 @@ class MailboxesOnRabbitMqAndPostgresTest extends MailboxContract {
                 .build();
     }
 
-    @AfterEach
-    void dropTables() throws Exception {
+    @Override
+    protected void closeStore() throws Exception {
+        dataSource.close();
         TestServices.dropTables(TestServices.POSTGRES_URL, table, business, table + "_outbox");
     }
 

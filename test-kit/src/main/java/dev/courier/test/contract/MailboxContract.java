@@ -70,14 +70,21 @@ public abstract class MailboxContract {
     }
 
     @AfterEach
-    void close() {
+    void close() throws Exception {
         try {
             opened.forEach(Mailboxes::close);
             sender.close();
         } finally {
-            fixture.close();
+            try {
+                fixture.close();
+            } finally {
+                closeStore();
+            }
         }
     }
+
+    /** Runs after every mailbox service and the fixture are closed: release and drop the store's data. */
+    protected void closeStore() throws Exception {}
 
     protected Mailboxes mailboxes() {
         Mailboxes mailboxes = Mailboxes.builder(service).transport(fixture.transport()).mappers(mappers())
