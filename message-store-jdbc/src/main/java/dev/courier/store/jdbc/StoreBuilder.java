@@ -31,7 +31,7 @@ public abstract class StoreBuilder<B extends StoreBuilder<B>> {
         return (B) this;
     }
 
-    /** The table name, a plain identifier; default {@code courier_outbox} or {@code courier_inbox}. */
+    /** The table name, a plain identifier; default {@code courier_outbox}, {@code courier_inbox} or {@code courier_mailbox}. */
     public B table(String name) {
         this.table = TableName.check(kind + " table", name);
         return self();
