@@ -70,9 +70,8 @@ public final class MailboxDelivery {
     }
 
     public boolean removeRecipient(String id) {
-        boolean was = recipients.remove(Objects.requireNonNull(id, "id")) != null;
-        removed.put(id, Boolean.TRUE);
-        return was;
+        removed.put(Objects.requireNonNull(id, "id"), Boolean.TRUE); // first: a delivery in between sees one or the other
+        return recipients.remove(id) != null;
     }
 
     /** Messages for removed recipients that were acknowledged without being handled. */
@@ -127,8 +126,8 @@ public final class MailboxDelivery {
             consumer.requeue(message, STORE_RETRY);
             return;
         }
+        waits.arrived(recipient); // before the ack: a failing ack must not keep waiters asleep until their poll
         consumer.acknowledge(message);
-        waits.arrived(recipient);
     }
 
     private void reject(MessageConsumer consumer, Message message, String reason, String detail, Exception e) {

@@ -59,6 +59,10 @@ public final class MailboxReaders {
     private MessageConsumer open() {
         MessageConsumer consumer = transport.createConsumer(channel);
         synchronized (consumers) {
+            if (!running) { // stopped while this was opening: nothing may keep messages from the next start
+                consumer.close();
+                return null;
+            }
             consumers.add(consumer);
         }
         return consumer;
@@ -66,27 +70,36 @@ public final class MailboxReaders {
 
     private void read(MessageConsumer first) {
         MessageConsumer consumer = first;
-        while (running) {
-            try {
-                if (consumer == null) {
-                    consumer = open();
+        try {
+            while (running) {
+                try {
+                    if (consumer == null) {
+                        consumer = open();
+                        continue;
+                    }
+                    Message message = consumer.receive(Duration.ofMillis(250));
+                    if (message != null) {
+                        delivery.deliver(message, consumer);
+                    }
+                } catch (RuntimeException e) {
+                    if (running) {
+                        LOG.warn("Mailbox '{}' cannot read its channel; retrying in 1 s: {}", service, e.toString());
+                        LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+                    }
                 }
-                Message message = consumer.receive(Duration.ofMillis(250));
-                if (message != null) {
-                    delivery.deliver(message, consumer);
-                }
-            } catch (RuntimeException e) {
-                if (running) {
-                    LOG.warn("Mailbox '{}' cannot read its channel; retrying in 1 s: {}", service, e.toString());
-                    LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
-                }
+            }
+        } finally {
+            if (consumer != null) {
+                consumer.close(); // a consumer may be closed twice (stop closes them all too)
             }
         }
     }
 
     /** Stops the threads (each within 5 s) and closes the consumers; what was not received stays with the broker. */
     public synchronized void stop() {
-        running = false;
+        synchronized (consumers) {
+            running = false;
+        }
         for (Thread thread : threads) {
             try {
                 thread.join(TimeUnit.SECONDS.toMillis(5));

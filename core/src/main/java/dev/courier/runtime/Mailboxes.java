@@ -17,7 +17,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -42,6 +44,7 @@ public final class Mailboxes implements AutoCloseable {
     private final MailboxWaits waits = new MailboxWaits();
     private final MailboxDelivery delivery;
     private final MailboxReaders readers;
+    private final Map<String, Integer> waiting = new ConcurrentHashMap<>();
 
     private Mailboxes(Builder b) {
         this.service = b.service;
@@ -115,12 +118,29 @@ public final class Mailboxes implements AutoCloseable {
                 throw new MailboxTimeoutException(address, names, timeout);
             }
             // Woken by an arrival here; a store shared with other processes is looked at again every pollInterval.
-            waits.awaitAfter(recipient, seen, Math.min(left, pollInterval.toNanos()));
+            waiting.merge(recipient, 1, Integer::sum);
+            try {
+                waits.awaitAfter(recipient, seen, Math.min(left, pollInterval.toNanos()));
+            } finally {
+                waiting.computeIfPresent(recipient, (r, n) -> n == 1 ? null : n - 1);
+            }
         }
     }
 
     private Optional<Request> take(MailboxAddress address, Set<String> names) {
-        return store.take(address.recipient(), names).map(message -> mappers.toRequest(message, mappers.types()));
+        return store.take(address.recipient(), names).map(message -> {
+            try {
+                return mappers.toRequest(message, mappers.types());
+            } catch (RuntimeException e) { // mapped on arrival, so only a mapper changed since: keep the message
+                store.put(address.recipient(), message.header().bag().get(MessageMappers.TYPE_HEADER), message);
+                throw e;
+            }
+        });
+    }
+
+    /** How many dequeues of this process wait for {@code recipient} just now. */
+    public int waiting(String recipient) {
+        return waiting.getOrDefault(recipient, 0);
     }
 
     private Set<String> names(List<? extends Class<? extends Request>> types) {

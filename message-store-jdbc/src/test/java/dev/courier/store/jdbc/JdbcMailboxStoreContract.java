@@ -8,11 +8,10 @@ import dev.courier.message.MessageBody;
 import dev.courier.message.MessageHeader;
 import dev.courier.message.MessageType;
 import dev.courier.spi.MailboxStore;
-import dev.courier.test.contract.MailboxStoreContract;
+import dev.courier.test.contract.TransactionalMailboxStoreContract;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * Runs the mailbox store contract on one database, in a table of its own per test class (emptied before each test,
  * dropped when the JVM ends), with {@link JdbcTransactions} as the transaction the store joins.
  */
-abstract class JdbcMailboxStoreContract extends MailboxStoreContract {
+abstract class JdbcMailboxStoreContract extends TransactionalMailboxStoreContract {
     private static final Map<Class<?>, String> TABLES = new ConcurrentHashMap<>();
 
     private JdbcTransactions transactions;
@@ -41,8 +40,8 @@ abstract class JdbcMailboxStoreContract extends MailboxStoreContract {
     }
 
     @Override
-    protected Optional<TransactionHarness> transactions() {
-        return Optional.of(new TransactionHarness() {
+    protected TransactionHarness transactions() {
+        return new TransactionHarness() {
             @Override
             public <T> T commit(Supplier<T> work) {
                 return transactions.inTransaction(connection -> work.get());
@@ -61,7 +60,7 @@ abstract class JdbcMailboxStoreContract extends MailboxStoreContract {
                 }
                 throw new AssertionError("the transaction was not rolled back");
             }
-        });
+        };
     }
 
     @Test

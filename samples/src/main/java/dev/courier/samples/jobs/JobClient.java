@@ -20,8 +20,14 @@ public final class JobClient implements AutoCloseable {
     private final Mailboxes mailboxes;
 
     public JobClient(Transport transport, MailboxStore store, String service) {
-        processor = CommandProcessor.builder().mappers(Jobs.mappers()).producers(Producers.of(transport)).build();
-        mailboxes = Mailboxes.builder(service).transport(transport).mappers(Jobs.mappers()).store(store)
+        this(transport, store, service, Jobs.START_TOPIC);
+    }
+
+    /** A client starting jobs on {@code startTopic} (tests give each run its own). */
+    public JobClient(Transport transport, MailboxStore store, String service, String startTopic) {
+        processor = CommandProcessor.builder().mappers(Jobs.mappers(startTopic)).producers(Producers.of(transport))
+                .build();
+        mailboxes = Mailboxes.builder(service).transport(transport).mappers(Jobs.mappers(startTopic)).store(store)
                 .build().start();
     }
 

@@ -23,15 +23,21 @@ import java.util.concurrent.locks.LockSupport;
 public final class JobWorker implements AutoCloseable {
     private final CommandProcessor processor;
     private final Dispatcher dispatcher;
+    private boolean closed;
 
     public JobWorker(Transport transport, String name) {
+        this(transport, name, Jobs.START_TOPIC);
+    }
+
+    /** A worker taking jobs from {@code startTopic} (tests give each run its own). */
+    public JobWorker(Transport transport, String name, String startTopic) {
         AtomicReference<CommandProcessor> self = new AtomicReference<>();
-        processor = CommandProcessor.builder().mappers(Jobs.mappers()).producers(Producers.of(transport))
+        processor = CommandProcessor.builder().mappers(Jobs.mappers(startTopic)).producers(Producers.of(transport))
                 .handlers(new HandlerRegistry().register(StartJob.class, job -> run(self.get(), job, name)))
                 .build();
         self.set(processor);
         dispatcher = Dispatcher.builder().processor(processor)
-                .subscription(Subscription.builder(Jobs.START_TOPIC, StartJob.class).transport(transport)
+                .subscription(Subscription.builder(startTopic, StartJob.class).transport(transport)
                         .performers(2).build())
                 .build().start();
     }
@@ -45,8 +51,15 @@ public final class JobWorker implements AutoCloseable {
 
     /** Stops taking jobs; those in hand finish and answer. */
     @Override
-    public void close() {
-        dispatcher.stop(Duration.ofSeconds(30));
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        boolean clean = dispatcher.stop(Duration.ofSeconds(30));
         processor.close();
+        if (!clean) {
+            throw new IllegalStateException("jobs in hand did not finish within 30 s; they will run again elsewhere");
+        }
     }
 }

@@ -16,8 +16,8 @@ public final class Jobs {
 
     private Jobs() {}
 
-    /** Both sides map both types; the answer's topic does not matter (it travels to a mailbox). */
-    public static MessageMappers mappers() {
-        return new MessageMappers().json(StartJob.class, START_TOPIC).json(JobDone.class, "jobs.done");
+    /** Both sides map both types, with jobs started on {@code startTopic}; the answer's topic does not matter. */
+    public static MessageMappers mappers(String startTopic) {
+        return new MessageMappers().json(StartJob.class, startTopic).json(JobDone.class, "jobs.done");
     }
 }

@@ -116,8 +116,11 @@ class MailboxesOnRabbitMqAndPostgresTest extends MailboxContract {
         for (int i = 0; i < 3; i++) {
             sender().enqueue(to("job-11"), new JobDone(UUID.randomUUID(), "job-11", i));
         }
-        Rabbitmqctl.stopApp();
-        Rabbitmqctl.startAppAndWait(TestServices.RABBITMQ_URI);
+        try {
+            Rabbitmqctl.stopApp();
+        } finally {
+            Rabbitmqctl.startAppAndWait(TestServices.RABBITMQ_URI); // the shared broker is never left stopped
+        }
 
         Mailboxes second = mailboxes();
         for (int i = 0; i < 3; i++) {

@@ -48,14 +48,6 @@ public abstract class MailboxStoreContract {
     /** A fresh store with nothing kept, reading time from {@code clock}. */
     protected abstract MailboxStore createStore(Clock clock);
 
-    /**
-     * How to run work in a transaction the store joins; empty (the default) for a store that joins none, whose
-     * transaction tests are then skipped.
-     */
-    protected Optional<TransactionHarness> transactions() {
-        return Optional.empty();
-    }
-
     /** Runs work in a new transaction that the store under test joins, on the calling thread. */
     public interface TransactionHarness {
         /** Runs {@code work} in a new transaction and commits it; returns what {@code work} returned. */
@@ -95,14 +87,14 @@ public abstract class MailboxStoreContract {
     }
 
     /** Keeps a new message for {@code recipient} under {@code type}, then moves the clock on a millisecond. */
-    private Message put(String recipient, String type) {
+    protected Message put(String recipient, String type) {
         Message message = message();
         assertThat(store.put(recipient, type, message)).as("put of a new message").isTrue();
         clock.advance(Duration.ofMillis(1));
         return message;
     }
 
-    private Optional<UUID> take(String recipient, String... types) {
+    protected Optional<UUID> take(String recipient, String... types) {
         return store.take(recipient, List.of(types)).map(Message::id);
     }
 
@@ -300,88 +292,4 @@ public abstract class MailboxStoreContract {
         }
     }
 
-    @Test
-    void aTakeInARolledBackTransactionLeavesTheMessageToBeTakenAgain() {
-        TransactionHarness transactions = harness();
-        Message message = put(RECIPIENT, DONE);
-
-        assertThat(transactions.rollBack(() -> take(RECIPIENT, DONE))).contains(message.id());
-
-        assertThat(store.count(RECIPIENT)).isEqualTo(1);
-        assertThat(take(RECIPIENT, DONE)).contains(message.id());
-    }
-
-    @Test
-    void aTakeInACommittedTransactionRemovesTheMessage() {
-        TransactionHarness transactions = harness();
-        Message message = put(RECIPIENT, DONE);
-
-        assertThat(transactions.commit(() -> take(RECIPIENT, DONE))).contains(message.id());
-
-        assertThat(store.count(RECIPIENT)).isZero();
-        assertThat(take(RECIPIENT, DONE)).isEmpty();
-    }
-
-    @Test
-    void aPutInARolledBackTransactionKeepsNothing() {
-        TransactionHarness transactions = harness();
-        Message message = message();
-
-        assertThat(transactions.rollBack(() -> store.put(RECIPIENT, DONE, message))).isTrue();
-
-        assertThat(store.count(RECIPIENT)).isZero();
-        assertThat(take(RECIPIENT, DONE)).isEmpty();
-        assertThat(store.put(RECIPIENT, DONE, message)).as("the id is free").isTrue();
-    }
-
-    @Test
-    void aDuplicatePutInATransactionReturnsFalseAndTheTransactionGoesOn() {
-        TransactionHarness transactions = harness();
-        Message kept = put(RECIPIENT, DONE);
-        Message next = message();
-
-        transactions.commit(() -> {
-            assertThat(store.put(RECIPIENT, DONE, kept)).isFalse();
-            assertThat(store.put(RECIPIENT, DONE, next)).isTrue();
-            return null;
-        });
-
-        assertThat(take(RECIPIENT, DONE)).contains(kept.id());
-        assertThat(take(RECIPIENT, DONE)).contains(next.id());
-    }
-
-    @Test
-    void aMessageTakenInAnOpenTransactionGoesToNoOtherTaker() throws Exception {
-        TransactionHarness transactions = harness();
-        Message first = put(RECIPIENT, DONE);
-        Message second = put(RECIPIENT, DONE);
-        ExecutorService other = Executors.newSingleThreadExecutor();
-        try {
-            Future<Optional<UUID>> otherTake = transactions.commit(() -> {
-                assertThat(take(RECIPIENT, DONE)).contains(first.id());
-                Future<Optional<UUID>> started = other.submit(() -> take(RECIPIENT, DONE));
-                pause(Duration.ofMillis(100));     // the other taker may wait for this transaction, or pass it by
-                return started;
-            });
-
-            assertThat(otherTake.get(30, TimeUnit.SECONDS)).contains(second.id());
-        } finally {
-            other.shutdownNow();
-        }
-        assertThat(store.count(RECIPIENT)).isZero();
-    }
-
-    private TransactionHarness harness() {
-        Optional<TransactionHarness> transactions = transactions();
-        assumeTrue(transactions.isPresent(), "this store joins no transaction");
-        return transactions.get();
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }
