@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The contract every {@link MailboxStore} keeps. An implementation's test class extends this and says how to make a
  * fresh, empty store that stamps what it keeps with the given clock; a store that joins the caller's transactions
- * also says how to run work in one ({@link #transactions}), else the transaction tests are skipped.
+ * extends {@link TransactionalMailboxStoreContract} instead, which adds the transaction tests.
  * Implementations that share storage between instances must start each call to {@link #createStore} from empty
  * storage.
  */
