@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
@@ -64,26 +63,11 @@ public abstract class MailboxStoreContract {
 
     /** A message with every header field set, a bag with awkward values, and a body with every byte value. */
     protected static Message fullMessage() {
-        byte[] bytes = new byte[256];
-        for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = (byte) i;
-        }
-        MessageHeader header = MessageHeader.builder(UUID.randomUUID(), "courier.mailbox.billing", MessageType.EVENT)
-                .timestamp(Instant.parse("2025-12-31T23:59:59.123456789Z"))
-                .correlationId(UUID.randomUUID())
-                .replyTo("replies.caller-7")
-                .partitionKey("customer-42")
-                .handledCount(3)
-                .delay(Duration.ofMillis(1500).plusNanos(7))
-                .bag(Map.of("tenant", "acme", "quote\"and,comma", "{\"json\": [1, 2]}",
-                        "unicode", "grüße ✓", "empty", ""))
-                .build();
-        return new Message(header, MessageBody.of(bytes, "application/x-test; v=2"));
+        return ContractMessages.full("courier.mailbox.billing");
     }
 
     protected static Message message() {
-        return new Message(MessageHeader.builder(UUID.randomUUID(), "courier.mailbox.billing", MessageType.COMMAND)
-                .timestamp(Instant.parse("2026-01-01T00:00:00Z")).build(), MessageBody.json("{\"n\":1}"));
+        return ContractMessages.plain("courier.mailbox.billing");
     }
 
     /** Keeps a new message for {@code recipient} under {@code type}, then moves the clock on a millisecond. */

@@ -61,25 +61,11 @@ public abstract class OutboxContract {
 
     /** A message with every header field set, a bag with awkward values, and a body with every byte value. */
     protected static Message fullMessage() {
-        byte[] bytes = new byte[256];
-        for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = (byte) i;
-        }
-        MessageHeader header = MessageHeader.builder(UUID.randomUUID(), "task.reminder", MessageType.EVENT)
-                .timestamp(Instant.parse("2025-12-31T23:59:59.123456789Z"))
-                .correlationId(UUID.randomUUID())
-                .replyTo("replies.caller-7")
-                .partitionKey("customer-42")
-                .handledCount(3)
-                .delay(Duration.ofMillis(1500).plusNanos(7))
-                .bag(Map.of("tenant", "acme", "quote\"and,comma", "{\"json\": [1, 2]}", "unicode", "grüße ✓", "empty", ""))
-                .build();
-        return new Message(header, MessageBody.of(bytes, "application/x-test; v=2"));
+        return ContractMessages.full("task.reminder");
     }
 
     protected static Message message(String topic) {
-        return new Message(MessageHeader.builder(UUID.randomUUID(), topic, MessageType.COMMAND)
-                .timestamp(Instant.parse("2026-01-01T00:00:00Z")).build(), MessageBody.json("{\"n\":1}"));
+        return ContractMessages.plain(topic);
     }
 
     private void add(Message... messages) {
