@@ -47,7 +47,8 @@ public final class RabbitMqFullStackBenchmark {
                 CommandProcessor processor = CommandProcessor.builder()
                         .mappers(new MessageMappers().json(Job.class, bench.topic))
                         .producers(Producers.of(bench.transport.producer())).build()) {
-            for (int performers : new int[] {1, 4}) {
+            for (String count : System.getProperty("performers", "1,4").split(",")) {
+                int performers = Integer.parseInt(count.trim());
                 measure(bench, new Courier(bench, processor, performers), performers, n, paced);
             }
         }
@@ -114,9 +115,12 @@ public final class RabbitMqFullStackBenchmark {
             throws Exception {
         bench.purge();
         RabbitMqBench.Draining draining = bench.rawConsume(consumers, n);
+        ThreadCpu before = ThreadCpu.snapshot();
         long start = System.nanoTime();
         bench.rawPublish(n, perSecond);
-        return draining.await(start);
+        RabbitMqBench.Result result = draining.await(start);
+        ThreadCpu.snapshot().print("raw, " + consumers + " consumer(s), " + n + " at " + perSecond + "/s", before, n);
+        return result;
     }
 
     /** Courier's side: a Dispatcher started for each run (so it never competes with the raw consumer). */
@@ -162,6 +166,7 @@ public final class RabbitMqFullStackBenchmark {
                                     .transport(bench.transport).build())
                             .build().start()) {
                 List<CompletableFuture<UUID>> posted = new ArrayList<>(n);
+                ThreadCpu before = ThreadCpu.snapshot();
                 long start = System.nanoTime();
                 for (int i = 0; i < n; i++) {
                     if (perSecond > 0) {
@@ -177,6 +182,8 @@ public final class RabbitMqFullStackBenchmark {
                 if (!done.await(5, TimeUnit.MINUTES)) {
                     throw new IllegalStateException("only " + handled.get() + " of " + n + " handled");
                 }
+                ThreadCpu.snapshot().print("courier, " + performers + " performer(s), " + n + " at " + perSecond + "/s",
+                        before, n);
                 dispatcher.stop(Duration.ofSeconds(10));
                 return new RabbitMqBench.Result(n / ((lastAt - start) / 1e9), latencies);
             }
