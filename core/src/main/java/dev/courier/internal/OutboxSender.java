@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
@@ -33,7 +34,7 @@ public final class OutboxSender {
     private final Outbox outbox;
     private final Clock clock;
     private final Executor executor;
-
+    private final DispatchMarks marks;
     private final CourierListener listener;
 
     public OutboxSender(Producers producers, Outbox outbox, Clock clock, Executor executor, CourierListener listener) {
@@ -42,6 +43,7 @@ public final class OutboxSender {
         this.outbox = outbox;
         this.clock = clock;
         this.executor = executor;
+        this.marks = new DispatchMarks(executor, this::markDispatched);
     }
 
     /** Completes with the ids sent and marked dispatched, or fails when any topic's batch failed. */
@@ -92,8 +94,26 @@ public final class OutboxSender {
             return ids;
         };
         // Already confirmed (an in-process broker confirms as it accepts): mark on this thread, the caller's own,
-        // rather than paying a hand-off to the executor and back for every message.
-        return sent.isDone() ? sent.handle(settle) : sent.handleAsync(settle, executor);
+        // rather than paying a hand-off to the executor and back for every message. Confirmed later: queued for
+        // marking together with the other sends confirmed meanwhile (DispatchMarks); a failure is handled on the
+        // executor, never on the producer's confirm thread.
+        if (sent.isDone()) {
+            return sent.handle(settle);
+        }
+        CompletableFuture<List<UUID>> result = new CompletableFuture<>();
+        sent.whenComplete((ok, failure) -> {
+            if (failure == null) {
+                marks.add(messages, ids, result);
+            } else {
+                try {
+                    CompletableFuture.runAsync(() -> settle.apply(null, failure), executor)
+                            .whenComplete((done, why) -> result.completeExceptionally(Futures.unwrap(why)));
+                } catch (RejectedExecutionException e) {
+                    result.completeExceptionally(Futures.unwrap(failure));
+                }
+            }
+        });
+        return result;
     }
 
     /**
