@@ -100,12 +100,42 @@ final class RabbitMqBench implements AutoCloseable {
                 MessageBody.wrap(body(stamp), "application/octet-stream"));
     }
 
+    /**
+     * What the raw side puts in a message and how it reads the send time back: {@link #FIXED} is a 256-byte body with
+     * the time in its first eight bytes; the full-stack benchmark's raw side writes and reads JSON instead, as
+     * hand-written application code would.
+     */
+    interface RawCodec {
+        byte[] body(long stamp) throws IOException;
+
+        long stamp(byte[] body) throws IOException;
+
+        String contentType();
+    }
+
+    static final RawCodec FIXED = new RawCodec() {
+        @Override
+        public byte[] body(long stamp) {
+            return RabbitMqBench.body(stamp);
+        }
+
+        @Override
+        public long stamp(byte[] body) {
+            return RabbitMqBench.stamp(body);
+        }
+
+        @Override
+        public String contentType() {
+            return "application/octet-stream";
+        }
+    };
+
     /** With -DrawHeaders=true the raw side also carries Courier's headers (to separate wire size from code). */
     static final boolean RAW_HEADERS = Boolean.getBoolean("rawHeaders");
 
-    AMQP.BasicProperties rawProperties() {
+    AMQP.BasicProperties rawProperties(String contentType) {
         AMQP.BasicProperties.Builder builder = new AMQP.BasicProperties.Builder()
-                .messageId(UUID.randomUUID().toString()).deliveryMode(2).contentType("application/octet-stream");
+                .messageId(UUID.randomUUID().toString()).deliveryMode(2).contentType(contentType);
         if (RAW_HEADERS) {
             java.time.Instant now = java.time.Instant.now();
             builder.type("COMMAND").timestamp(java.util.Date.from(now))
@@ -120,8 +150,7 @@ final class RabbitMqBench implements AutoCloseable {
         AtomicInteger failed = new AtomicInteger();
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            pace(start, i, perSecond);
-            producer.send(courierMessage(System.nanoTime())).whenComplete((ok, e) -> {
+            producer.send(courierMessage(pace(start, i, perSecond))).whenComplete((ok, e) -> {
                 if (e != null) {
                     failed.incrementAndGet();
                 }
@@ -134,6 +163,11 @@ final class RabbitMqBench implements AutoCloseable {
 
     /** The same with the raw client: a channel in confirm mode, a semaphore as the window, async confirm listener. */
     double rawPublish(int n, int perSecond) throws Exception {
+        return rawPublish(n, perSecond, FIXED);
+    }
+
+    /** The same with the bodies of {@code codec}. */
+    double rawPublish(int n, int perSecond, RawCodec codec) throws Exception {
         try (Channel channel = raw.createChannel()) {
             channel.confirmSelect();
             Semaphore window = new Semaphore(WINDOW);
@@ -148,10 +182,10 @@ final class RabbitMqBench implements AutoCloseable {
                     });
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                pace(start, i, perSecond);
+                long due = pace(start, i, perSecond);
                 window.acquire();
                 outstanding.add(channel.getNextPublishSeqNo());
-                channel.basicPublish(prefix, topic, true, rawProperties(), body(System.nanoTime()));
+                channel.basicPublish(prefix, topic, true, rawProperties(codec.contentType()), codec.body(due));
             }
             confirmed.await(5, TimeUnit.MINUTES);
             return check(n, failed, start);
@@ -182,14 +216,21 @@ final class RabbitMqBench implements AutoCloseable {
         return n / seconds;
     }
 
-    private static void pace(long start, int i, int perSecond) {
-        if (perSecond > 0) {
-            long due = start + (long) (i * (1e9 / perSecond));
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
+    /**
+     * Waits until message {@code i} is due at {@code perSecond} (0: not paced) and returns when it was due (now, when
+     * not paced). Latency counts from that time, not from when the send started: a stall that delays the messages
+     * behind it shows in their latencies (no coordinated omission).
+     */
+    private static long pace(long start, int i, int perSecond) {
+        if (perSecond <= 0) {
+            return System.nanoTime();
         }
+        long due = start + (long) (i * (1e9 / perSecond));
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+            LockSupport.parkNanos(wait);
+        }
+        return due;
     }
 
     /** Starts {@code consumers} Courier consumers, each on a pump thread: receive, record latency, acknowledge. */
@@ -217,6 +258,11 @@ final class RabbitMqBench implements AutoCloseable {
 
     /** The same with the raw client: one channel per consumer, acking in handleDelivery. */
     Draining rawConsume(int consumers, int n) throws IOException {
+        return rawConsume(consumers, n, FIXED);
+    }
+
+    /** The same reading the bodies with {@code codec}. */
+    Draining rawConsume(int consumers, int n, RawCodec codec) throws IOException {
         Draining draining = new Draining(n);
         for (int c = 0; c < consumers; c++) {
             Channel channel = raw.createChannel();
@@ -225,7 +271,7 @@ final class RabbitMqBench implements AutoCloseable {
                 @Override
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties,
                         byte[] body) throws IOException {
-                    long latency = System.nanoTime() - stamp(body);
+                    long latency = System.nanoTime() - codec.stamp(body);
                     getChannel().basicAck(envelope.getDeliveryTag(), false);
                     draining.record(latency);
                 }
