@@ -81,6 +81,88 @@ def e2e_rows(path):
                      target_text(target, unit), "pass" if ok else "FAIL"))
     return rows
 
+def curves(path):
+    """CURVE lines grouped by curve: {curve: {"xlabel": str, "rows": [(x, series, {metric: value})]}}."""
+    found = {}
+    if not path or not os.path.exists(path):
+        return found
+    for line in open(path):
+        if not line.startswith("CURVE "):
+            continue
+        fields = dict(tok.split("=", 1) for tok in shlex.split(line[6:]))
+        missing = {"curve", "x", "series"} - fields.keys()
+        if missing:
+            raise SystemExit(f"report.py: CURVE line lacks {sorted(missing)}: {line.strip()}")
+        curve = found.setdefault(fields.pop("curve"), {"xlabel": fields.get("xlabel", "x"), "rows": []})
+        fields.pop("xlabel", None)
+        fields.pop("unit", None)
+        x, series = float(fields.pop("x")), fields.pop("series")
+        curve["rows"].append((x, series, {k: float(v) for k, v in fields.items()}))
+    return found
+
+def plot(name, curve, image):
+    """One PNG per curve: a line per series and metric. Returns False when matplotlib is missing."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    metrics = []
+    for _, _, values in curve["rows"]:
+        metrics += [m for m in values if m not in metrics]
+    units = {}
+    for m in metrics:  # metrics in the same unit share a panel: p50/p99 in ms, add-p99-ms in ms, heap-MiB in MiB
+        if m == "rate":
+            continue  # the rate a latency was measured at: in the table, not plotted
+        unit = "ms" if re.fullmatch(r"p[0-9.]+", m) else m.split("-")[-1]
+        units.setdefault(unit, []).append(m)
+    cols = min(3, len(units))
+    rows = (len(units) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(4.4 * cols, 3.3 * rows), squeeze=False)
+    for ax in axes.flat[len(units):]:
+        ax.set_visible(False)
+    for ax, (unit, group) in zip(axes.flat, units.items()):
+        ax.set_title(", ".join(group), fontsize=9)
+        for series in dict.fromkeys(s for _, s, _ in curve["rows"]):
+            for m in group:
+                points = sorted((x, v[m]) for x, s, v in curve["rows"] if s == series and m in v)
+                if points:
+                    ax.plot([p[0] for p in points], [p[1] for p in points], marker="o",
+                            label=f"{series} {m}" if len(group) > 1 else series)
+        xs = [x for x, _, _ in curve["rows"]]
+        if min(xs) > 0 and max(xs) / min(xs) >= 50:
+            ax.set_xscale("log")
+        ax.set_xlabel(curve["xlabel"])
+        ax.set_ylabel(unit)
+        ax.set_ylim(bottom=0)
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.suptitle(name)
+    fig.tight_layout()
+    fig.savefig(image, dpi=90)
+    plt.close(fig)
+    return True
+
+def curve_sections(found, out_path):
+    lines = []
+    images = os.path.join(os.path.dirname(out_path) or ".", "benchmarks")
+    for name, curve in found.items():
+        metrics = []
+        for _, _, values in curve["rows"]:
+            metrics += [m for m in values if m not in metrics]
+        lines += [f"### {name}", "", f"| {curve['xlabel']} | series | " + " | ".join(metrics) + " |",
+                  "|---|---|" + "---|" * len(metrics)]
+        for x, series, values in curve["rows"]:
+            lines.append(f"| {num(x)} | {series} | " + " | ".join(num(values.get(m)) for m in metrics) + " |")
+        os.makedirs(images, exist_ok=True)
+        if plot(name, curve, os.path.join(images, f"{name}.png")):
+            lines += ["", f"![{name}](benchmarks/{name}.png)"]
+        else:
+            lines += ["", "(no plot: matplotlib is not installed for this python3)"]
+        lines.append("")
+    return lines
+
 def machine():
     java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.strip().splitlines()
     mem = "unknown"
@@ -98,6 +180,7 @@ def machine():
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--jmh"); p.add_argument("--targets"); p.add_argument("--e2e")
+    p.add_argument("--notes", help="a Markdown file appended after the table and curves, as it is")
     p.add_argument("--command", required=True); p.add_argument("--out", required=True)
     a = p.parse_args()
     rows = (jmh_rows(a.jmh, a.targets) if a.jmh else []) + e2e_rows(a.e2e)
@@ -107,6 +190,13 @@ def main():
            "benchmark measures is in `benchmarks/README.md`.", "",
            "| benchmark | figure | baseline | ratio | target | result |", "|---|---|---|---|---|---|"]
     out += ["| " + " | ".join(r) + " |" for r in rows]
+    found = curves(a.e2e)
+    if found:
+        out += ["", "## Curves", "",
+                "How cost grows with the work (issue 20); what each curve measures is in `benchmarks/README.md`.", ""]
+        out += curve_sections(found, a.out)
+    if a.notes and os.path.exists(a.notes):
+        out += ["", open(a.notes).read().rstrip()]
     out += ["", "## Machine", "", *machine(), "", "## Command", "", "```", a.command, "```", ""]
     os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
     with open(a.out, "w") as f:

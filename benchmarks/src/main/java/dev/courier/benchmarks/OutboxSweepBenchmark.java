@@ -71,7 +71,7 @@ public final class OutboxSweepBenchmark {
         }
     }
 
-    private static double sweep(JdbcOutbox outbox, MessageProducer producer, int n, int batch) {
+    static double sweep(JdbcOutbox outbox, MessageProducer producer, int n, int batch) {
         try (OutboxSweeper sweeper = OutboxSweeper.builder(outbox, Producers.of(producer)).minAge(Duration.ZERO)
                 .batchSize(batch).maxBatchesPerSweep(Integer.MAX_VALUE)
                 .maxBatchesInFlight(Integer.getInteger("inFlight", 8)).build()) {
@@ -93,7 +93,7 @@ public final class OutboxSweepBenchmark {
         }
     }
 
-    private static void purge(RabbitMqBench bench) throws Exception {
+    static void purge(RabbitMqBench bench) throws Exception {
         try (Channel channel = bench.raw.createChannel()) {
             channel.queuePurge(bench.subscription.channel());
         }

@@ -1,0 +1,111 @@
+package dev.courier.benchmarks;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.courier.message.Message;
+import dev.courier.spi.MessageProducer;
+import dev.courier.spi.OutboxTransaction;
+import dev.courier.store.jdbc.JdbcOutbox;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Whether the JDBC outbox on PostgreSQL slows down as dispatched history piles up: with 0, 100,000 and 1,000,000
+ * dispatched rows in the table (written by one SQL statement, dispatched in the ten minutes before: within the
+ * sweeper's retention, which would otherwise spend the measurement deleting them), the
+ * latency of adding one message in its own transaction (what {@code post} and {@code depositPost} cost; p50 and p99
+ * of 2,000) and the rate at which {@code OutboxSweeper}, with its default batch and in-flight settings, sends 10,000
+ * outstanding rows to RabbitMQ with confirms. Prints {@code CURVE} lines; {@code -Dhistory=0,100000,1000000} picks
+ * the sizes. Run: {@code java -cp benchmarks/target/benchmarks.jar dev.courier.benchmarks.OutboxHistoryBenchmark}.
+ */
+public final class OutboxHistoryBenchmark {
+    private static final int OUTSTANDING = 10_000;
+    private static final int ADDS = 2_000;
+
+    private OutboxHistoryBenchmark() {}
+
+    public static void main(String[] args) {
+        RabbitMqBench.exitAfter(OutboxHistoryBenchmark::measure);
+    }
+
+    private static void measure() throws Exception {
+        String url = System.getenv().getOrDefault("COURIER_POSTGRES_URL",
+                "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+        String table = "bench_history_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        HikariConfig pool = new HikariConfig();
+        pool.setJdbcUrl(url);
+        pool.setMaximumPoolSize(4);
+        try (HikariDataSource dataSource = new HikariDataSource(pool);
+                RabbitMqBench bench = new RabbitMqBench();
+                MessageProducer producer = bench.transport.producer()) {
+            JdbcOutbox outbox = JdbcOutbox.builder(dataSource).table(table).createTables(true).build();
+            try {
+                measure(bench, producer, outbox, 0); // warm-up, not printed
+                long history = 0;
+                for (String size : System.getProperty("history", "0,100000,1000000").split(",")) {
+                    long target = Long.parseLong(size.trim());
+                    history += addHistory(dataSource, table, target - history);
+                    double[] figures = measure(bench, producer, outbox, history);
+                    System.out.printf(Locale.ROOT, "outbox with %d dispatched rows: add p50 %.3f ms, p99 %.3f ms; "
+                            + "sweep %.0f msgs/s%n", history, figures[0], figures[1], figures[2]);
+                    System.out.printf(Locale.ROOT, "CURVE curve=outbox-history x=%d xlabel=\"dispatched rows in the "
+                            + "outbox table\" series=postgresql add-p50-ms=%.3f add-p99-ms=%.3f sweep-msgs/s=%.0f%n",
+                            history, figures[0], figures[1], figures[2]);
+                }
+            } finally {
+                try (Connection connection = dataSource.getConnection();
+                        Statement statement = connection.createStatement()) {
+                    statement.execute("DROP TABLE IF EXISTS " + table);
+                }
+            }
+        }
+    }
+
+    /** Adds {@code rows} dispatched rows with one statement, then updates the planner's statistics. */
+    private static long addHistory(HikariDataSource dataSource, String table, long rows) throws Exception {
+        if (rows <= 0) {
+            return 0;
+        }
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO " + table + " (message_id, topic, message_type, message_timestamp, "
+                    + "handled_count, message_delay, bag, content_type, body, created_at, dispatched_at) "
+                    + "SELECT gen_random_uuid(), 'history', 'COMMAND', '2026-01-01T00:00:00Z', 0, 'PT0S', '{}', "
+                    + "'application/octet-stream', decode(repeat('00', 256), 'hex'), t - g, t - g "
+                    + "FROM generate_series(1, " + rows + ") g, "
+                    // dispatched within the last minutes: kept by the sweeper's retention, which deletes older rows
+                    + "(SELECT (extract(epoch FROM now()) * 1000000)::bigint - 600000000 AS t) now_micros");
+            statement.execute("VACUUM ANALYZE " + table);
+            statement.execute("CHECKPOINT"); // the insert's writes reach the disk now, not during the measurement
+        }
+        return rows;
+    }
+
+    /** p50 and p99 of one add in its own transaction (ms), and the sweep rate (msgs/s). */
+    private static double[] measure(RabbitMqBench bench, MessageProducer producer, JdbcOutbox outbox, long history)
+            throws Exception {
+        long[] adds = new long[ADDS];
+        for (int i = 0; i < ADDS; i++) {
+            Message message = bench.courierMessage(System.nanoTime());
+            long start = System.nanoTime();
+            outbox.add(List.of(message), OutboxTransaction.NONE);
+            adds[i] = System.nanoTime() - start;
+        }
+        for (int done = ADDS; done < OUTSTANDING; done += 1000) {
+            List<Message> messages = new ArrayList<>(1000);
+            for (int i = 0; i < Math.min(1000, OUTSTANDING - done); i++) {
+                messages.add(bench.courierMessage(System.nanoTime()));
+            }
+            outbox.add(messages, OutboxTransaction.NONE);
+        }
+        double rate = OutboxSweepBenchmark.sweep(outbox, producer, OUTSTANDING,
+                500); // the sweeper's default batch size (and 8 batches in flight, its default)
+        OutboxSweepBenchmark.purge(bench);
+        Arrays.sort(adds);
+        return new double[] {adds[ADDS / 2] / 1e6, adds[(int) Math.ceil(ADDS * 0.99) - 1] / 1e6, rate};
+    }
+}
