@@ -1,6 +1,5 @@
 package dev.courier.benchmarks;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.courier.message.Message;
 import dev.courier.spi.MessageProducer;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 
 /**
  * Whether the JDBC outbox on PostgreSQL slows down as dispatched history piles up: with 0, 100,000 and 1,000,000
@@ -34,13 +32,8 @@ public final class OutboxHistoryBenchmark {
     }
 
     private static void measure() throws Exception {
-        String url = System.getenv().getOrDefault("COURIER_POSTGRES_URL",
-                "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
-        String table = "bench_history_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-        HikariConfig pool = new HikariConfig();
-        pool.setJdbcUrl(url);
-        pool.setMaximumPoolSize(4);
-        try (HikariDataSource dataSource = new HikariDataSource(pool);
+        String table = OutboxSweepBenchmark.table("bench_history_");
+        try (HikariDataSource dataSource = OutboxSweepBenchmark.postgres();
                 RabbitMqBench bench = new RabbitMqBench();
                 MessageProducer producer = bench.transport.producer()) {
             JdbcOutbox outbox = JdbcOutbox.builder(dataSource).table(table).createTables(true).build();
@@ -58,10 +51,7 @@ public final class OutboxHistoryBenchmark {
                             history, figures[0], figures[1], figures[2]);
                 }
             } finally {
-                try (Connection connection = dataSource.getConnection();
-                        Statement statement = connection.createStatement()) {
-                    statement.execute("DROP TABLE IF EXISTS " + table);
-                }
+                OutboxSweepBenchmark.drop(dataSource, table);
             }
         }
     }

@@ -35,13 +35,8 @@ public final class OutboxSweepBenchmark {
     public static void main(String[] args) throws Exception {
         int n = Integer.getInteger("messages", 100_000);
         int batch = Integer.getInteger("batchSize", 500);
-        String url = System.getenv().getOrDefault("COURIER_POSTGRES_URL",
-                "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
-        String table = "bench_sweep_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-        HikariConfig pool = new HikariConfig();
-        pool.setJdbcUrl(url);
-        pool.setMaximumPoolSize(4);
-        try (HikariDataSource dataSource = new HikariDataSource(pool);
+        String table = table("bench_sweep_");
+        try (HikariDataSource dataSource = postgres();
                 RabbitMqBench bench = new RabbitMqBench();
                 MessageProducer producer = bench.transport.producer()) {
             JdbcOutbox outbox = JdbcOutbox.builder(dataSource).table(table).createTables(true).build();
@@ -62,10 +57,28 @@ public final class OutboxSweepBenchmark {
                 System.out.println("BENCH name=e2e.outbox.sweep.vs-relay figure=" + RabbitMqBench.format(courier)
                         + " unit=msgs/s baseline=" + RabbitMqBench.format(relay) + " target=ratio>=1.0");
             } finally {
-                try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                    statement.execute("DROP TABLE IF EXISTS " + table);
-                }
+                drop(dataSource, table);
             }
+        }
+    }
+
+    /** A pool of four connections to the PostgreSQL at {@code COURIER_POSTGRES_URL} (default: this machine's). */
+    static HikariDataSource postgres() {
+        HikariConfig pool = new HikariConfig();
+        pool.setJdbcUrl(System.getenv().getOrDefault("COURIER_POSTGRES_URL",
+                "jdbc:postgresql://127.0.0.1:5432/test?user=postgres"));
+        pool.setMaximumPoolSize(4);
+        return new HikariDataSource(pool);
+    }
+
+    /** A table name no other run uses: {@code prefix} and eight random hex digits. */
+    static String table(String prefix) {
+        return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    }
+
+    static void drop(HikariDataSource dataSource, String table) throws java.sql.SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS " + table);
         }
     }
 
