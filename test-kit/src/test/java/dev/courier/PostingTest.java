@@ -297,6 +297,53 @@ class PostingTest {
         assertThat(recording.markedOn.getName()).startsWith("courier-worker");
     }
 
+    /**
+     * postAsync whose confirm comes later, from the broker's thread: a confirmed one completes with its id, marked on
+     * the processor's executor; a refused one fails its stage with a ProducerException, tells the listener once, off
+     * the broker's thread, and stays outstanding.
+     */
+    @Test
+    void postAsyncConfirmedOrRefusedLaterCompletesItsStageOffTheBrokersThread() throws Exception {
+        ThreadRecordingOutbox recording = new ThreadRecordingOutbox();
+        CompletableFuture<Void> confirmed = new CompletableFuture<>();
+        CompletableFuture<Void> refused = new CompletableFuture<>();
+        java.util.Queue<CompletableFuture<Void>> confirms =
+                new java.util.concurrent.ConcurrentLinkedQueue<>(List.of(confirmed, refused));
+        MessageProducer late = new MessageProducer() {
+            @Override public CompletableFuture<Void> send(Message message) { return confirms.poll(); }
+            @Override public void close() {}
+        };
+        List<String> notDispatched = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CourierListener listener = new CourierListener() {
+            @Override public void notDispatched(Message message, Throwable cause) {
+                notDispatched.add(message.id() + " on " + Thread.currentThread().getName());
+            }
+        };
+        TaskReminder first = new TaskReminder(Request.newId(), "confirmed");
+        TaskReminder second = new TaskReminder(Request.newId(), "refused");
+        try (CommandProcessor processor = CommandProcessor.builder()
+                .mappers(new MessageMappers().json(TaskReminder.class)).producers(Producers.of(late))
+                .outbox(recording).listener(listener).build()) {
+            CompletableFuture<UUID> ok = processor.postAsync(first).toCompletableFuture();
+            CompletableFuture<UUID> nack = processor.postAsync(second).toCompletableFuture();
+            Thread io = new Thread(() -> {
+                confirmed.complete(null);
+                refused.completeExceptionally(new IllegalStateException("nack from the broker"));
+            }, "broker-io");
+            io.start();
+            io.join();
+
+            assertThat(ok.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(first.id());
+            assertThatThrownBy(() -> nack.get(5, java.util.concurrent.TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ProducerException.class).hasMessageContaining("nack from the broker");
+            assertThat(recording.markedOn.getName()).startsWith("courier-worker");
+            assertThat(notDispatched).singleElement().asString().startsWith(second.id() + " on ")
+                    .doesNotContain("broker-io");
+            assertThat(recording.get(second.id())).isPresent();
+            assertThat(recording.outstandingCount()).as("the refused one stays outstanding").isEqualTo(1);
+        }
+    }
+
     @Test
     void aSweeperNeedsALeaseLongerThanItsConfirmTimeout() {
         assertThatThrownBy(() -> OutboxSweeper.builder(outbox, Producers.of(producer))

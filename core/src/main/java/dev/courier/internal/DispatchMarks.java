@@ -7,25 +7,30 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
 /**
  * Marks confirmed sends dispatched off the producer's confirm thread, many at a time. A confirm only queues its
- * messages here; one task on the executor marks everything queued with one outbox call and then completes each
- * send's future. A broker confirms many messages with one frame: a task per message cost a queue hand-off and a
- * thread wake-up per message, and an outbox call each (issue 20: about 9 µs of CPU per message on the worker).
+ * messages here; one task on the executor takes what is queued (up to {@link #MAX_IDS} ids), marks it with one outbox
+ * call and then completes each send's future. A broker confirms many messages with one frame: a task per message
+ * cost a queue hand-off and a thread wake-up per message, and an outbox call each (issue 20: about 9 µs of CPU per
+ * message on the worker).
+ *
+ * <p>A task hands the queue on (to a new task, if anything is left) before it completes its futures, so that a
+ * caller's callback that waits for another send cannot hold up the marking of that send. One outbox call that fails
+ * fails the futures of every send it was marking; those messages stay outstanding and the sweeper sends them again.
  */
 final class DispatchMarks {
     /** Ids marked by one outbox call at most. */
     static final int MAX_IDS = 1000;
-    /** Batches one task marks before it gives its thread back to the executor (and queues itself again). */
-    private static final int BATCHES_PER_TASK = 16;
 
     private record Confirmed(List<Message> messages, List<UUID> ids, CompletableFuture<List<UUID>> result) {}
 
     private final ConcurrentLinkedQueue<Confirmed> queue = new ConcurrentLinkedQueue<>();
+    /** Whether a task owns the queue: scheduled or running, until it hands the queue on. */
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Executor executor;
     private final BiConsumer<List<Message>, List<UUID>> mark;
@@ -42,58 +47,64 @@ final class DispatchMarks {
      */
     void add(List<Message> messages, List<UUID> ids, CompletableFuture<List<UUID>> result) {
         queue.add(new Confirmed(messages, ids, result));
+        if (executor instanceof ExecutorService service && service.isShutdown()) {
+            failQueued(new RejectedExecutionException("the executor that marks sends dispatched is shut down"));
+            return;
+        }
         schedule();
     }
 
     private void schedule() {
-        if (scheduled.compareAndSet(false, true)) {
-            try {
-                executor.execute(this::drain);
-            } catch (RejectedExecutionException e) {
-                scheduled.set(false);
-                for (Confirmed c; (c = queue.poll()) != null; ) {
-                    c.result.completeExceptionally(e);
-                }
-            }
+        if (!scheduled.compareAndSet(false, true)) {
+            return; // the owning task takes what was queued
+        }
+        try {
+            executor.execute(this::drain);
+        } catch (Throwable e) { // rejected, or no thread could be started: nothing will take the queue
+            scheduled.set(false);
+            failQueued(e);
         }
     }
 
+    private void failQueued(Throwable why) {
+        for (Confirmed c; (c = queue.poll()) != null; ) {
+            c.result.completeExceptionally(why);
+        }
+    }
+
+    /** Takes one batch, marks it, hands the queue on, then completes the batch's futures. */
     private void drain() {
-        for (int batches = 0; batches < BATCHES_PER_TASK; batches++) {
-            List<Confirmed> batch = new ArrayList<>();
+        List<Confirmed> batch = new ArrayList<>();
+        Throwable failure = null;
+        try {
             int ids = 0;
             for (Confirmed c; ids < MAX_IDS && (c = queue.poll()) != null; ) {
                 batch.add(c);
                 ids += c.ids.size();
             }
-            if (batch.isEmpty()) {
-                scheduled.set(false);
-                if (queue.isEmpty() || !scheduled.compareAndSet(false, true)) {
-                    return; // empty, or an add that came in between scheduled its own task
+            if (!batch.isEmpty()) {
+                List<Message> messages = new ArrayList<>(ids);
+                List<UUID> all = new ArrayList<>(ids);
+                for (Confirmed c : batch) {
+                    messages.addAll(c.messages);
+                    all.addAll(c.ids);
                 }
-                continue;
+                mark.accept(messages, all);
             }
-            mark(batch, ids);
+        } catch (Throwable e) {
+            failure = e;
+        } finally {
+            scheduled.set(false);
+            if (!queue.isEmpty()) {
+                schedule();
+            }
         }
-        scheduled.set(false); // more may be queued: a new task lets the executor's other tasks run first
-        if (!queue.isEmpty()) {
-            schedule();
-        }
-    }
-
-    private void mark(List<Confirmed> batch, int count) {
-        List<Message> messages = new ArrayList<>(count);
-        List<UUID> ids = new ArrayList<>(count);
         for (Confirmed c : batch) {
-            messages.addAll(c.messages);
-            ids.addAll(c.ids);
+            if (failure == null) {
+                c.result.complete(c.ids);
+            } else {
+                c.result.completeExceptionally(failure);
+            }
         }
-        try {
-            mark.accept(messages, ids);
-        } catch (RuntimeException | Error e) {
-            batch.forEach(c -> c.result.completeExceptionally(e));
-            return;
-        }
-        batch.forEach(c -> c.result.complete(c.ids));
     }
 }

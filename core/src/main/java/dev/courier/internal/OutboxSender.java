@@ -102,15 +102,26 @@ public final class OutboxSender {
         }
         CompletableFuture<List<UUID>> result = new CompletableFuture<>();
         sent.whenComplete((ok, failure) -> {
-            if (failure == null) {
-                marks.add(messages, ids, result);
-            } else {
-                try {
-                    CompletableFuture.runAsync(() -> settle.apply(null, failure), executor)
-                            .whenComplete((done, why) -> result.completeExceptionally(Futures.unwrap(why)));
-                } catch (RejectedExecutionException e) {
-                    result.completeExceptionally(Futures.unwrap(failure));
+            try {
+                if (failure == null) {
+                    marks.add(messages, ids, result);
+                } else {
+                    Runnable fail = () -> {
+                        try {
+                            settle.apply(null, failure); // tells the listener, then throws the ProducerException
+                        } catch (Throwable e) {
+                            result.completeExceptionally(e instanceof CompletionException && e.getCause() != null
+                                    ? e.getCause() : e);
+                        }
+                    };
+                    try {
+                        executor.execute(fail);
+                    } catch (RejectedExecutionException e) {
+                        fail.run(); // shutting down: only the listener's notDispatched runs here, no database
+                    }
                 }
+            } catch (Throwable e) {
+                result.completeExceptionally(e); // never let it surface on the producer's confirm thread
             }
         });
         return result;
