@@ -4,11 +4,14 @@ import static dev.courier.transport.rabbitmq.PendingConfirm.failure;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.Return;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.courier.message.Message;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentNavigableMap;
@@ -35,6 +38,8 @@ final class ConfirmLane {
     /** The topics' exchange, which an unroutable message's error names (also when it went to the delay exchange). */
     private final String topicExchange;
     private final Duration confirmTimeout;
+    /** While the connection recovers; guarded by {@link #lock}. */
+    private boolean paused;
 
     /**
      * Puts {@code channel} in confirm mode and listens to it. {@code window} is the producer's confirm window,
@@ -58,7 +63,13 @@ final class ConfirmLane {
         PendingConfirm entry;
         lock.lock();
         try {
-            entry = new PendingConfirm(channel.getNextPublishSeqNo(), message, window, topicExchange);
+            long seq = channel.getNextPublishSeqNo();
+            if (paused || seq == 0) { // 0: a recovered channel not yet back in confirm mode
+                window.release();
+                return CompletableFuture.failedFuture(failure("the connection is being recovered (RabbitMQ "
+                        + "unreachable or a node going away); the outbox sends it again", message, null));
+            }
+            entry = new PendingConfirm(seq, message, window, topicExchange);
             pending.put(entry.seq, entry);
             try {
                 channel.basicPublish(exchange, routingKey, true, properties, message.body().unsafeBytes());
@@ -70,6 +81,48 @@ final class ConfirmLane {
             lock.unlock();
         }
         return entry.future;
+    }
+
+    /**
+     * Stops publishing until {@link #resume}: called when the connection's recovery starts. The client swaps a
+     * recovered channel in before it puts it back in confirm mode, and resets its publish sequence numbers outside the
+     * channel's lock; a publish in between is numbered by the client but not by the broker, and every confirm after
+     * it would then settle the wrong entry (each send on this lane timing out, for good).
+     */
+    void pause() {
+        lock.lock();
+        try {
+            paused = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Pauses {@code lanes} (as they are then) from the start of each recovery of {@code connection} to its end. */
+    static RecoveryListener pauseWhileRecovering(Recoverable connection, List<ConfirmLane> lanes) {
+        RecoveryListener listener = new RecoveryListener() {
+            @Override
+            public void handleRecoveryStarted(Recoverable recoverable) {
+                lanes.forEach(ConfirmLane::pause);
+            }
+
+            @Override
+            public void handleRecovery(Recoverable recoverable) {
+                lanes.forEach(ConfirmLane::resume);
+            }
+        };
+        connection.addRecoveryListener(listener);
+        return listener;
+    }
+
+    /** Publishes again: called once the connection, its channels and its topology are recovered. */
+    void resume() {
+        lock.lock();
+        try {
+            paused = false;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Fails the entries sent at least the confirm timeout before {@code now} (a {@link System#nanoTime()}). */

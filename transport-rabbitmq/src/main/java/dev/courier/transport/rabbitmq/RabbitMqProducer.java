@@ -5,6 +5,8 @@ import static dev.courier.transport.rabbitmq.PendingConfirm.failure;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.courier.ProducerException;
 import dev.courier.Reply;
@@ -60,6 +62,8 @@ public final class RabbitMqProducer implements MessageProducer {
     private final ReentrantLock unconfirmedLock = new ReentrantLock();
     private Channel unconfirmed;
     private final ScheduledExecutorService expiry;
+    /** Pauses the lanes while the connection recovers (see ConfirmLane.pause); null on a connection that cannot. */
+    private final RecoveryListener recovery;
     private volatile boolean closed;
 
     RabbitMqProducer(Connection connection, Topology topology, RabbitMqConfig config) {
@@ -73,6 +77,8 @@ public final class RabbitMqProducer implements MessageProducer {
         } catch (IOException e) {
             throw new ProducerException("Cannot open a publishing channel on " + config.address(), e);
         }
+        recovery = connection instanceof Recoverable recoverable
+                ? ConfirmLane.pauseWhileRecovering(recoverable, lanes) : null;
         long period = Math.max(50, Math.min(1000, config.confirmTimeout().toMillis() / 4));
         expiry = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("courier-rabbitmq-confirm-expiry"));
         expiry.scheduleWithFixedDelay(this::expire, period, period, TimeUnit.MILLISECONDS);
@@ -263,6 +269,9 @@ public final class RabbitMqProducer implements MessageProducer {
             unconfirmedLock.unlock();
         }
         expiry.shutdownNow();
+        if (recovery != null) {
+            ((Recoverable) connection).removeRecoveryListener(recovery);
+        }
         ShutdownSignalException closing = new ShutdownSignalException(false, true, null, "producer closed");
         for (ConfirmLane lane : lanes) {
             lane.lost(closing);

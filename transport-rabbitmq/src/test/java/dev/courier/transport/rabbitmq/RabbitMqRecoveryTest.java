@@ -81,6 +81,63 @@ class RabbitMqRecoveryTest extends WithRabbitMqFixture {
         assertThat(received).isEqualTo(all);
     }
 
+    /**
+     * A thread that keeps publishing while its connection is closed and recovered, five times: afterwards every send
+     * on its channel is confirmed at once. The client puts a recovered channel back in confirm mode only after it has
+     * swapped it in, and a publish in between used to leave the client's sequence numbers one ahead of the broker's:
+     * every later send on that channel then waited out its confirm timeout (found by ClusterScenarioTest hanging).
+     * The producer now pauses its channels from the start of a recovery to its end; sends meanwhile fail at once.
+     */
+    @Test
+    void aThreadPublishingThroughRecoveriesHasEverySendConfirmedAfterwards() throws Exception {
+        String topic = fixture.uniqueTopic("recovering");
+        fixture.subscription(topic);
+        MessageProducer producer = fixture.producer();
+        java.util.concurrent.atomic.AtomicBoolean verify = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> afterwards = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Thread publisher = new Thread(() -> {
+            while (!verify.get()) { // as fast as it goes: some sends land in the middle of each recovery
+                producer.send(message(topic)).whenComplete((ok, e) -> sent.incrementAndGet());
+                LockSupport.parkNanos(200_000);
+            }
+            for (int i = 0; i < 100; i++) { // the same thread, so the same channel
+                try {
+                    producer.send(message(topic)).get(3, TimeUnit.SECONDS);
+                    afterwards.add("confirmed");
+                } catch (java.util.concurrent.TimeoutException e) {
+                    afterwards.add("timed out");
+                } catch (Exception e) {
+                    afterwards.add("failed: " + e.getCause());
+                }
+            }
+            done.countDown();
+        }, "publisher");
+        publisher.start();
+        try {
+            for (int r = 0; r < 5; r++) {
+                int before = sent.get();
+                Await.until(Duration.ofSeconds(30), "sends completing before close " + (r + 1),
+                        () -> sent.get() > before + 20);
+                assertThat(TestBroker.closeConnections(fixture.prefix())).isPositive();
+                Message probe = message(topic);
+                Await.until(Duration.ofSeconds(30), "a send confirmed after the recovery", () -> {
+                    try {
+                        producer.send(probe).get(1, TimeUnit.SECONDS);
+                        return true;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+            }
+        } finally {
+            verify.set(true);
+        }
+        assertThat(done.await(60, TimeUnit.SECONDS)).as("the publisher's 100 sends ended").isTrue();
+        assertThat(afterwards).as("every send after the recoveries").hasSize(100).containsOnly("confirmed");
+    }
+
     /** An outbox sweeper in miniature: sends what is outstanding until the broker has confirmed all of it. */
     private static void sweep(MessageProducer producer, Map<UUID, Message> outbox) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
