@@ -84,45 +84,39 @@ final class ConfirmLane {
     }
 
     /**
-     * Stops publishing until {@link #resume}: called when the connection's recovery starts. The client swaps a
-     * recovered channel in before it puts it back in confirm mode, and resets its publish sequence numbers outside the
-     * channel's lock; a publish in between is numbered by the client but not by the broker, and every confirm after
-     * it would then settle the wrong entry (each send on this lane timing out, for good).
+     * Stops publishing ({@code true}: the connection's recovery starts) or publishes again ({@code false}: the
+     * connection, its channels and its topology are recovered). The client swaps a recovered channel in before it
+     * puts it back in confirm mode, and resets its publish sequence numbers outside the channel's lock; a publish in
+     * between is numbered by the client but not by the broker, and every confirm after it would then settle the wrong
+     * entry (each send on this lane timing out, for good).
      */
-    void pause() {
+    void paused(boolean value) {
         lock.lock();
         try {
-            paused = true;
+            paused = value;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Pauses {@code lanes} (as they are then) from the start of each recovery of {@code connection} to its end. */
+    /**
+     * Pauses the lanes in {@code lanes} from the start of each recovery of {@code connection} to its end; the list is
+     * read at each recovery, so lanes opened later are paused too.
+     */
     static RecoveryListener pauseWhileRecovering(Recoverable connection, List<ConfirmLane> lanes) {
         RecoveryListener listener = new RecoveryListener() {
             @Override
             public void handleRecoveryStarted(Recoverable recoverable) {
-                lanes.forEach(ConfirmLane::pause);
+                lanes.forEach(lane -> lane.paused(true));
             }
 
             @Override
             public void handleRecovery(Recoverable recoverable) {
-                lanes.forEach(ConfirmLane::resume);
+                lanes.forEach(lane -> lane.paused(false));
             }
         };
         connection.addRecoveryListener(listener);
         return listener;
-    }
-
-    /** Publishes again: called once the connection, its channels and its topology are recovered. */
-    void resume() {
-        lock.lock();
-        try {
-            paused = false;
-        } finally {
-            lock.unlock();
-        }
     }
 
     /** Fails the entries sent at least the confirm timeout before {@code now} (a {@link System#nanoTime()}). */

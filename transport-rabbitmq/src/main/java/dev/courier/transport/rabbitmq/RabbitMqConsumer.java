@@ -12,16 +12,17 @@ import dev.courier.message.Message;
 import dev.courier.spi.DeadLetterReason;
 import dev.courier.spi.MessageConsumer;
 import dev.courier.spi.MessageListener;
+import dev.courier.spi.NamedThreadFactory;
 import dev.courier.transport.rabbitmq.internal.Connections;
 import dev.courier.transport.rabbitmq.internal.Receipt;
 import dev.courier.transport.rabbitmq.internal.Topology;
-import dev.courier.transport.rabbitmq.internal.WireFormat;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * Requeue and reject publish a copy (to the delay levels or the channel's dead-letter queue), wait for its confirm, and
  * only then ack the original: a crash in between gives a duplicate, never a loss.
  *
- * <p>A <em>listening</em> consumer (made with a {@link MessageListener}) first offers each delivery to the listener on
- * the client's delivery thread and buffers only what the listener declines: the reply channel of {@code call} uses it
- * to complete the caller's future without waking another thread first.
+ * <p>The client calls this consumer on the thread that reads the connection, so a delivery costs one thread hand-off,
+ * to the pump. A <em>listening</em> consumer (made with a {@link MessageListener}) offers each delivery to the listener
+ * on a thread of its own, in order, and buffers only what it declines: the reply channel of {@code call} completes the
+ * caller's future there without waking its pump, and nothing run on that future holds up the connection.
  *
  * <p>After the client recovers a lost connection, delivery tags handed out before are stale: settling such a
  * message does nothing (the broker redelivers it), so no channel error follows. {@link #receive} is for one thread
@@ -54,13 +56,13 @@ public final class RabbitMqConsumer implements MessageConsumer {
     private final String queue;
     private final BlockingQueue<Delivery> buffer = new LinkedBlockingQueue<>();
     private final MessageListener listener;
+    /** Offers deliveries to {@link #listener}, off the connection's reader thread; null without a listener. */
+    private final ExecutorService listening;
     private final AtomicLong generation = new AtomicLong();
     private final Settler settler;
     private final DeliveryLimit deliveries;
     private volatile String broken;
     private volatile boolean closed;
-
-    private record Delivery(long generation, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {}
 
     private final Supplier<String> blocked;
 
@@ -69,6 +71,8 @@ public final class RabbitMqConsumer implements MessageConsumer {
         Connection connection = connections.consuming();
         this.connection = connection;
         this.listener = listener;
+        this.listening = listener == null ? null : new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), new NamedThreadFactory("courier-rabbitmq-listener-" + spec.channel()));
         this.topology = topology;
         this.spec = spec;
         this.config = config;
@@ -106,7 +110,7 @@ public final class RabbitMqConsumer implements MessageConsumer {
                 + spec.topic() + "') on " + config.address() + ": " + e.getMessage(), e);
     }
 
-    /** The client calls this on its delivery thread, one delivery at a time per channel. */
+    /** Called on the connection's reader thread, one delivery at a time: never blocks or throws (openConsuming). */
     private final class Deliveries extends DefaultConsumer {
         Deliveries() {
             super(channel);
@@ -114,14 +118,26 @@ public final class RabbitMqConsumer implements MessageConsumer {
 
         @Override
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-            if (body.length > config.maxBodySize()) {
-                String failure = settler.rejectUnread(envelope, properties, body.length, config.maxBodySize());
-                broken = failure == null ? broken : failure;
-                return; // never buffered: prefetch x maxBodySize bounds what a consumer holds
-            }
-            Delivery delivery = new Delivery(generation.get(), envelope, properties, body);
-            if (listener == null || !offer(delivery)) {
-                buffer.add(delivery);
+            try {
+                if (body.length > config.maxBodySize()) {
+                    String failure = settler.rejectUnread(envelope, properties, body.length, config.maxBodySize());
+                    broken = failure == null ? broken : failure;
+                    return; // never buffered: prefetch x maxBodySize bounds what a consumer holds
+                }
+                Delivery delivery = new Delivery(generation.get(), envelope, properties, body);
+                if (listening == null) {
+                    buffer.add(delivery);
+                } else {
+                    listening.execute(() -> {
+                        if (delivery.generation() == generation.get() && !offer(delivery)) {
+                            buffer.add(delivery);
+                        }
+                    });
+                }
+            } catch (RuntimeException e) { // the listener's thread shut down meanwhile, say: it stays unsettled
+                if (!closed && broken == null) {
+                    broken = "cannot take a delivery: " + e;
+                }
             }
         }
 
@@ -142,7 +158,7 @@ public final class RabbitMqConsumer implements MessageConsumer {
         if (closed || broken != null) {
             return true;
         }
-        Message message = toMessage(delivery);
+        Message message = delivery.toMessage(this, topology, spec, config.maxBodySize());
         try {
             return listener.offer(message, this);
         } catch (RuntimeException e) {
@@ -182,28 +198,15 @@ public final class RabbitMqConsumer implements MessageConsumer {
                 failIfBroken();
                 return null;
             }
-            if (delivery.generation != generation.get()) {
+            if (delivery.generation() != generation.get()) {
                 continue; // from before a reconnect: the broker redelivers it
             }
-            Message message = toMessage(delivery);
-            if (delivery.envelope.isRedeliver() && !deliveries.admit(message, (Receipt) message.receipt())) {
+            Message message = delivery.toMessage(this, topology, spec, config.maxBodySize());
+            if (delivery.envelope().isRedeliver() && !deliveries.admit(message, (Receipt) message.receipt())) {
                 continue; // dead-lettered, or copied with its count to the end of the queue
             }
             return message;
         }
-    }
-
-    private Message toMessage(Delivery delivery) {
-        Map<String, Object> headers = delivery.properties.getHeaders();
-        // A requeued copy comes back out of the delay levels addressed to this queue; anything published to the
-        // topic's exchange is a new message, whatever count header its producer wrote. The routing key of a
-        // delivery from the levels is the delay's bits, never a topic.
-        boolean delayed = topology.fromDelayLevels(delivery.envelope.getExchange());
-        int count = WireFormat.handledCount(delayed, headers, queue);
-        Message message = WireFormat.toMessage(delivery.properties, delivery.body,
-                delayed ? null : delivery.envelope.getRoutingKey(), spec.topic(), count, config.maxBodySize());
-        return message.withReceipt(new Receipt(this, delivery.envelope.getDeliveryTag(), delivery.generation,
-                delivery.properties, count));
     }
 
     private void failIfBroken() {
@@ -237,12 +240,7 @@ public final class RabbitMqConsumer implements MessageConsumer {
     }
 
     private Receipt receipt(Message message) {
-        Objects.requireNonNull(message, "message");
-        if (!(message.receipt() instanceof Receipt receipt) || receipt.owner() != this) {
-            throw new IllegalArgumentException("Message " + message.id() + " on topic '" + message.topic()
-                    + "' was not received by this consumer of queue '" + queue + "'");
-        }
-        return receipt;
+        return Receipt.of(message, this, queue);
     }
 
     /** Names a connection or channel that is down (the client recovers the connection), or null while both are up. */
@@ -286,6 +284,9 @@ public final class RabbitMqConsumer implements MessageConsumer {
             channel.close();
         } catch (IOException | TimeoutException | RuntimeException e) {
             LOG.debug("Closing consumer channel of queue '{}' failed: {}", queue, e.toString());
+        }
+        if (listening != null) {
+            listening.shutdown(); // what it still holds finds the consumer closed and keeps nothing
         }
         buffer.clear();
     }

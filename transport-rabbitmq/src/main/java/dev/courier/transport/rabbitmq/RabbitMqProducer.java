@@ -62,7 +62,7 @@ public final class RabbitMqProducer implements MessageProducer {
     private final ReentrantLock unconfirmedLock = new ReentrantLock();
     private Channel unconfirmed;
     private final ScheduledExecutorService expiry;
-    /** Pauses the lanes while the connection recovers (see ConfirmLane.pause); null on a connection that cannot. */
+    /** Pauses the lanes while the connection recovers (see ConfirmLane.paused); null on a connection that cannot. */
     private final RecoveryListener recovery;
     private volatile boolean closed;
 

@@ -50,7 +50,7 @@ public final class RabbitMqTransport implements Transport {
                 config.defaultQueueType());
         this.publishing = Connections.open(config, "publish");
         try {
-            this.consuming = Connections.open(config, "consume");
+            this.consuming = Connections.openConsuming(config, "consume");
         } catch (RuntimeException e) {
             closeQuietly(publishing);
             throw e;

@@ -12,11 +12,18 @@ import dev.courier.test.Await;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** A listening consumer offers each delivery to its listener on the client's delivery thread (the reply channel's). */
+/**
+ * A listening consumer offers each delivery to its listener on a thread of its own (the reply channel's), never on the
+ * thread that reads the connection, which every consumer of the transport shares.
+ */
 class RabbitMqListeningConsumerTest extends WithRabbitMqFixture {
     static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -53,6 +60,52 @@ class RabbitMqListeningConsumerTest extends WithRabbitMqFixture {
         consumer.close();
         assertThat(fixture.consumer(subscription).receive(Duration.ofMillis(500)))
                 .as("both were acknowledged, so nothing comes back after the consumer closed").isNull();
+    }
+
+    @Test
+    void aListenerThatBlocksHoldsUpNeitherTheConnectionNorAnotherConsumer() throws InterruptedException {
+        String topic = fixture.uniqueTopic("listen-blocks");
+        String otherTopic = fixture.uniqueTopic("listen-other");
+        ChannelSpec subscription = fixture.subscription(topic);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<String> listenerThread = new AtomicReference<>();
+        RabbitMqConsumer consumer = fixture.transport().createConsumer(subscription, (message, self) -> {
+            listenerThread.set(Thread.currentThread().getName());
+            try {
+                release.await(); // a caller's continuation that blocks, say
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            self.acknowledge(message);
+            return true;
+        });
+        RabbitMqConsumer other = fixture.consumer(fixture.subscription(otherTopic));
+        try {
+            Message held = message(topic, "yes");
+            RabbitMqTransportTest.confirm(fixture.producer().send(held));
+            Await.until(WAIT, "the listener to hold " + held.id(), () -> listenerThread.get() != null);
+            assertThat(listenerThread.get()).startsWith("courier-rabbitmq-listener-");
+
+            Set<UUID> sent = new HashSet<>();
+            for (int i = 0; i < 50; i++) {
+                Message m = message(otherTopic, "no");
+                sent.add(m.id());
+                RabbitMqTransportTest.confirm(fixture.producer().send(m));
+            }
+            Set<UUID> received = new HashSet<>();
+            int duplicates = 0;
+            while (received.size() < sent.size()) {
+                Message m = RabbitMqTransportTest.receive(other); // fails after its wait: the connection is stuck
+                duplicates += received.add(m.id()) ? 0 : 1;
+                other.acknowledge(m);
+            }
+            assertThat(received).as("lost 0 while the listener blocks").isEqualTo(sent);
+            assertThat(duplicates).as("duplicates (bound 0: nothing was redelivered)").isZero();
+        } finally {
+            release.countDown();
+        }
+        consumer.close();
+        other.close();
     }
 
     @Test

@@ -10,6 +10,9 @@ import dev.courier.transport.rabbitmq.RabbitMqConfig;
 import java.io.IOException;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Logger;
@@ -73,6 +76,11 @@ public final class Connections {
     }
 
     public static ConnectionFactory factory(RabbitMqConfig config) {
+        return factory(config, null);
+    }
+
+    /** {@code dispatch} runs the client's consumer callbacks; null: a pool the client makes for each connection. */
+    private static ConnectionFactory factory(RabbitMqConfig config, ExecutorService dispatch) {
         AmqpAddress address = config.address();
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost(address.host());
@@ -93,6 +101,9 @@ public final class Connections {
         // Bodies over maxBodySize but within this are received and rejected at once (the broker dead-letters them);
         // a body over this breaks the connection on every delivery, so it should match the broker's max_message_size.
         factory.setMaxInboundMessageBodySize(config.maxInboundBodySize() + 1); // the client refuses size >= limit
+        if (dispatch != null) {
+            factory.setSharedExecutor(dispatch);
+        }
         if (config.connectionFactoryCustomizer() != null) {
             config.connectionFactoryCustomizer().accept(factory);
         }
@@ -101,11 +112,28 @@ public final class Connections {
 
     /** Opens a connection; the error names the masked address, never the password. */
     public static Connection open(RabbitMqConfig config, String suffix) {
+        return open(config, suffix, false);
+    }
+
+    /**
+     * Opens a connection whose consumers' callbacks run on the thread that reads its frames, where the client would
+     * otherwise hand each delivery to a pool thread first (a queue and a thread wake-up per message, before
+     * Courier's own hand-off to the pump). Every callback of a consumer on such a connection must be quick and must
+     * not block, wait for a reply of the broker, or throw: the connection reads nothing else meanwhile, and the
+     * client answers an exception by closing the channel, which waits for the very thread it runs on. A
+     * {@link RabbitMqConfig#connectionFactoryCustomizer() customizer} that sets its own executor takes precedence.
+     */
+    public static Connection openConsuming(RabbitMqConfig config, String suffix) {
+        return open(config, suffix, true);
+    }
+
+    private static Connection open(RabbitMqConfig config, String suffix, boolean dispatchOnReader) {
         try {
+            ConnectionFactory factory = factory(config, dispatchOnReader ? OnCallingThread.INSTANCE : null);
             // With automatic recovery on, the client shuffles the list on every (re)connection: processes spread
             // over a cluster's nodes, and a connection whose node died recovers on another.
             List<Address> nodes = config.addresses().stream().map(a -> new Address(a.host(), a.port())).toList();
-            return factory(config).newConnection(nodes, config.connectionName() + "-" + suffix);
+            return factory.newConnection(nodes, config.connectionName() + "-" + suffix);
         } catch (IOException | TimeoutException | RuntimeException e) {
             String reason = e.getMessage() != null ? e.getMessage()
                     : e.getCause() != null ? String.valueOf(e.getCause().getMessage()) : e.getClass().getSimpleName();
@@ -115,6 +143,45 @@ public final class Connections {
                     : config.address().toString();
             throw new ChannelFailureException("Cannot connect to RabbitMQ at " + where + ": "
                     + (password.isEmpty() ? reason : reason.replace(password, "****")), e);
+        }
+    }
+
+    /**
+     * Runs each task on the thread that submits it. The client submits its consumer callbacks from the connection's
+     * reader thread (and, while a channel closes, from the closing thread); it never shuts down an executor it was
+     * given, so this one has nothing to stop.
+     */
+    private static final class OnCallingThread extends AbstractExecutorService {
+        static final OnCallingThread INSTANCE = new OnCallingThread();
+
+        @Override
+        public void execute(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public void shutdown() {
+            // shared by every consuming connection; nothing to stop
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return false;
         }
     }
 
