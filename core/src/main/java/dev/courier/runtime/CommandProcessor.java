@@ -194,7 +194,7 @@ public final class CommandProcessor implements AutoCloseable {
 
     /**
      * {@link #call} without blocking: the stage fails with {@link ReplyTimeoutException} after {@code timeout}. It
-     * completes on the thread that received the reply (on RabbitMQ, the client's delivery thread): chain slow work
+     * completes on the thread that received the reply (on RabbitMQ, the reply consumer's listener thread): chain slow work
      * with the {@code ...Async} methods of {@link CompletionStage}.
      */
     public <R extends Reply> CompletionStage<R> callAsync(Request request, Class<R> replyType, Duration timeout) {
