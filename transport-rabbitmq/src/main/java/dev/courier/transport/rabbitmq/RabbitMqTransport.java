@@ -2,6 +2,8 @@ package dev.courier.transport.rabbitmq;
 
 import dev.courier.ChannelFailureException;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
 import dev.courier.spi.ChannelSpec;
 import dev.courier.spi.DeadLetterQueue;
 import dev.courier.spi.Transport;
@@ -43,6 +45,7 @@ public final class RabbitMqTransport implements Transport {
     private final Connection consuming;
     private final Connections.Pair connections;
     private final CopyLane copies;
+    private volatile boolean closed;
 
     private RabbitMqTransport(RabbitMqConfig config) {
         this.config = config;
@@ -56,6 +59,8 @@ public final class RabbitMqTransport implements Transport {
             throw e;
         }
         this.connections = new Connections.Pair(consuming, publishing, new AtomicReference<>());
+        abortWhenRecoveredAfterClose(publishing);
+        abortWhenRecoveredAfterClose(consuming);
         try {
             topology.declareExchanges(publishing);
             this.copies = new CopyLane(publishing);
@@ -197,8 +202,48 @@ public final class RabbitMqTransport implements Transport {
 
     @Override
     public void close() {
+        closed = true;
         closeQuietly(consuming);
         closeQuietly(publishing);
+    }
+
+    /**
+     * The client checks that a connection was not closed before it puts a recovered one in place, but not in the
+     * same step: a close that comes in between (the broker dropped the connection about one recovery interval
+     * before) aborts the old, dead connection, and the new one lives on, re-declaring queues and re-registering
+     * consumers for a transport that is gone. Abort such a connection as soon as it is in place.
+     */
+    private void abortWhenRecoveredAfterClose(Connection connection) {
+        if (connection instanceof Recoverable recoverable) {
+            recoverable.addRecoveryListener(new RecoveryListener() {
+                @Override
+                public void handleRecoveryStarted(Recoverable r) {
+                    // nothing in place yet
+                }
+
+                @Override
+                public void handleTopologyRecoveryStarted(Recoverable r) {
+                    abortIfClosed(connection);
+                }
+
+                @Override
+                public void handleRecovery(Recoverable r) {
+                    abortIfClosed(connection);
+                }
+            });
+        }
+    }
+
+    /** The transport's two connections, for tests in this package. */
+    Connections.Pair connections() {
+        return connections;
+    }
+
+    private void abortIfClosed(Connection connection) {
+        if (closed && connection.isOpen()) {
+            LOG.debug("Aborting a connection recovered after its transport was closed");
+            connection.abort();
+        }
     }
 
     /**
