@@ -10,7 +10,9 @@ import dev.courier.Subscription;
 import dev.courier.mapping.MessageMappers;
 import dev.courier.runtime.CommandProcessor;
 import dev.courier.runtime.Dispatcher;
+import dev.courier.store.InMemoryOutbox;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  * 100), in the same run. {@link RabbitMqEndToEndBenchmark} measures the transport alone; this one adds what the
  * issue's "post, consume, handle, ack" means. Rounds alternate sides; the rate is unpaced, the p99 (post to the
  * handler's entry) comes from runs paced at {@code pacedRate} messages per second.
- * Run: {@code java -cp benchmarks/target/benchmarks.jar dev.courier.benchmarks.RabbitMqFullStackBenchmark}.
+ * Run: {@code java -cp benchmarks/target/benchmarks.jar dev.courier.benchmarks.RabbitMqFullStackBenchmark}
+ * ({@code -Dperformers=1,4}; {@code -Dside=courier} or {@code raw} runs one side alone, see {@link #oneSide}).
  */
 public final class RabbitMqFullStackBenchmark {
     /** A command whose JSON is about as long as the raw side's 256-byte body. */
@@ -77,14 +80,42 @@ public final class RabbitMqFullStackBenchmark {
     private static void measure() throws Exception {
         int n = Integer.getInteger("messages", 20_000);
         int paced = Integer.getInteger("pacedRate", 1000);
+        String side = System.getProperty("side", "");
         try (RabbitMqBench bench = new RabbitMqBench();
                 CommandProcessor processor = CommandProcessor.builder()
+                        .outbox(new InMemoryOutbox(Clock.systemUTC(), InMemoryOutbox.DEFAULT_MAX_OUTSTANDING,
+                                Integer.getInteger("maxDispatched", InMemoryOutbox.DEFAULT_MAX_DISPATCHED)))
                         .mappers(new MessageMappers().json(Job.class, bench.topic))
                         .producers(Producers.of(bench.transport.producer())).build()) {
             for (String count : System.getProperty("performers", "1,4").split(",")) {
                 int performers = Integer.parseInt(count.trim());
-                measure(bench, new Courier(bench, processor, performers), performers, n, paced);
+                Courier courier = new Courier(bench, processor, performers);
+                if (side.isEmpty()) {
+                    measure(bench, courier, performers, n, paced);
+                } else {
+                    oneSide(bench, courier, side, performers, n);
+                }
             }
+        }
+    }
+
+    /**
+     * For profiling, not a target: one side alone ({@code -Dside=courier} or {@code -Dside=raw}), unpaced, for
+     * {@code -Drounds} rounds (default 16), each printing its rate and client CPU per message, so that a profiler,
+     * {@code perf} or a GC log sees only that side. {@code -DthreadCpu=true} adds CPU and context switches per
+     * thread; {@code -DmaxDispatched=N} sets the in-memory outbox's retention.
+     */
+    private static void oneSide(RabbitMqBench bench, Courier courier, String side, int performers, int n)
+            throws Exception {
+        if (!side.equals("courier") && !side.equals("raw")) {
+            throw new IllegalArgumentException("-Dside must be courier or raw but was '" + side + "'");
+        }
+        for (int r = 0; r < Integer.getInteger("rounds", 16); r++) {
+            System.gc();
+            long cpu = RabbitMqBench.processCpuNanos();
+            double rate = side.equals("courier") ? courier.run(n, 0).rate() : raw(bench, performers, n, 0).rate();
+            System.out.printf(Locale.ROOT, "%s, %d performer(s), round %d: %.0f msgs/s, client CPU %.1f us/msg%n",
+                    side, performers, r + 1, rate, (RabbitMqBench.processCpuNanos() - cpu) / 1e3 / n);
         }
     }
 

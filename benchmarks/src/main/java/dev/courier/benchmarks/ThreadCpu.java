@@ -1,8 +1,11 @@
 package dev.courier.benchmarks;
 
+import java.io.File;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -10,8 +13,10 @@ import java.util.TreeMap;
 
 /**
  * CPU time per thread, grouped by thread name with digits taken out, between two snapshots: where a side's CPU per
- * message goes (posting thread, connection thread, consumer dispatch, pumps). Take the second snapshot before the
- * threads of interest end (a thread that ended has no CPU time to read). Printed with {@code -DthreadCpu=true}.
+ * message goes (posting thread, connection thread, consumer dispatch, pumps). On Linux also the context switches per
+ * thread, grouped by the kernel's (15-character) thread name, from {@code /proc/self/task}: how often each thread
+ * group blocked (voluntary) or was preempted (involuntary). Take the second snapshot before the threads of interest
+ * end (a thread that ended has nothing to read). Printed with {@code -DthreadCpu=true}.
  */
 final class ThreadCpu {
     static final boolean ENABLED = Boolean.getBoolean("threadCpu");
@@ -20,6 +25,11 @@ final class ThreadCpu {
     private final Map<Long, Long> cpu = new HashMap<>();
     private final Map<Long, Long> user = new HashMap<>();
     private final Map<Long, String> names = new HashMap<>();
+    /** By kernel thread id. */
+    private final Map<String, Switches> switches = new HashMap<>();
+
+    /** A kernel thread's name with trailing digits taken out, and its context switches so far. */
+    private record Switches(String name, long voluntary, long involuntary) {}
 
     private ThreadCpu() {}
 
@@ -36,6 +46,24 @@ final class ThreadCpu {
                     snapshot.user.put(info.getThreadId(), THREADS.getThreadUserTime(info.getThreadId()));
                     snapshot.names.put(info.getThreadId(), info.getThreadName().replaceAll("[0-9a-f]{8}|\\d+", "N"));
                 }
+            }
+        }
+        File[] tasks = new File("/proc/self/task").listFiles();
+        for (File task : tasks == null ? new File[0] : tasks) {
+            try {
+                long voluntary = 0;
+                long involuntary = 0;
+                for (String line : Files.readAllLines(new File(task, "status").toPath())) {
+                    if (line.startsWith("voluntary_ctxt_switches:")) {
+                        voluntary = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                    } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                        involuntary = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                    }
+                }
+                String name = Files.readString(new File(task, "comm").toPath()).trim().replaceAll("\\d+$", "");
+                snapshot.switches.put(task.getName(), new Switches(name, voluntary, involuntary));
+            } catch (IOException | RuntimeException e) {
+                // the thread ended meanwhile
             }
         }
         return snapshot;
@@ -64,5 +92,21 @@ final class ThreadCpu {
             }
         });
         System.out.println(line);
+        Map<String, long[]> perName = new TreeMap<>();
+        switches.forEach((tid, now) -> {
+            Switches then = before.switches.getOrDefault(tid, new Switches(now.name(), 0, 0));
+            long[] sum = perName.computeIfAbsent(now.name(), name -> new long[2]);
+            sum[0] += now.voluntary() - then.voluntary();
+            sum[1] += now.involuntary() - then.involuntary();
+        });
+        StringBuilder counts = new StringBuilder(label)
+                .append(" context switches per msg by thread (voluntary/involuntary):");
+        perName.forEach((name, sum) -> {
+            if (sum[0] + sum[1] >= messages / 100) {
+                counts.append(String.format(Locale.ROOT, " [%s] %.2f/%.2f", name, (double) sum[0] / messages,
+                        (double) sum[1] / messages));
+            }
+        });
+        System.out.println(counts);
     }
 }
