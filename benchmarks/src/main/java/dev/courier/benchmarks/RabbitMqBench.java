@@ -46,8 +46,16 @@ final class RabbitMqBench implements AutoCloseable {
 
     record Ping(UUID id) implements Request {}
 
-    /** Messages per second, and latencies in nanoseconds (empty when not measured). */
-    record Result(double rate, long[] latencies) {
+    /**
+     * Messages per second, latencies in nanoseconds (empty when not measured), and the process CPU used while the
+     * messages moved: from the first send to the last one handled, without setting up or closing consumers (0 when
+     * not measured).
+     */
+    record Result(double rate, long[] latencies, long cpuNanos) {
+        Result(double rate, long[] latencies) {
+            this(rate, latencies, 0);
+        }
+
         double percentileMillis(double p) {
             long[] sorted = latencies.clone();
             Arrays.sort(sorted);
@@ -306,10 +314,16 @@ final class RabbitMqBench implements AutoCloseable {
         }
 
         Result await(long start) throws InterruptedException {
+            return await(start, 0);
+        }
+
+        /** Waits for every message; {@code cpuAtStart} is the process CPU when the first was sent (see Result). */
+        Result await(long start, long cpuAtStart) throws InterruptedException {
             if (!done.await(5, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("only " + count.get() + " of " + latencies.length + " consumed");
             }
-            Result result = new Result(latencies.length / ((lastAt - start) / 1e9), latencies);
+            long cpu = processCpuNanos() - cpuAtStart;
+            Result result = new Result(latencies.length / ((lastAt - start) / 1e9), latencies, cpu);
             for (Thread pump : pumps) {
                 pump.join();
             }

@@ -31,7 +31,9 @@ import java.util.concurrent.locks.LockSupport;
  * client publishing and acking 256-byte bodies with the same settings (persistent, confirm window 1000, prefetch
  * 100), in the same run. {@link RabbitMqEndToEndBenchmark} measures the transport alone; this one adds what the
  * issue's "post, consume, handle, ack" means. Rounds alternate sides; the rate is unpaced, the p99 (post to the
- * handler's entry) comes from runs paced at {@code pacedRate} messages per second.
+ * handler's entry) comes from runs paced at {@code pacedRate} messages per second. Client CPU per message is the
+ * process CPU from the first post (or raw publish) to the last message handled: each round starts and stops a
+ * Dispatcher of its own (raw opens and closes its channels), which a service does once, so neither side counts it.
  * Run: {@code java -cp benchmarks/target/benchmarks.jar dev.courier.benchmarks.RabbitMqFullStackBenchmark}
  * ({@code -Dperformers=1,4}; {@code -Dside=courier} or {@code raw} runs one side alone, see {@link #oneSide}).
  */
@@ -112,10 +114,9 @@ public final class RabbitMqFullStackBenchmark {
         }
         for (int r = 0; r < Integer.getInteger("rounds", 16); r++) {
             System.gc();
-            long cpu = RabbitMqBench.processCpuNanos();
-            double rate = side.equals("courier") ? courier.run(n, 0).rate() : raw(bench, performers, n, 0).rate();
+            RabbitMqBench.Result result = side.equals("courier") ? courier.run(n, 0) : raw(bench, performers, n, 0);
             System.out.printf(Locale.ROOT, "%s, %d performer(s), round %d: %.0f msgs/s, client CPU %.1f us/msg%n",
-                    side, performers, r + 1, rate, (RabbitMqBench.processCpuNanos() - cpu) / 1e3 / n);
+                    side, performers, r + 1, result.rate(), result.cpuNanos() / 1e3 / n);
         }
     }
 
@@ -142,14 +143,15 @@ public final class RabbitMqFullStackBenchmark {
             boolean courierFirst = r % 2 == 0;
             for (boolean side : courierFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
                 System.gc();
-                long cpu = RabbitMqBench.processCpuNanos();
                 if (side) {
-                    courierRate[r] = courier.run(n, 0).rate();
-                    courierCpu += RabbitMqBench.processCpuNanos() - cpu;
+                    RabbitMqBench.Result result = courier.run(n, 0);
+                    courierRate[r] = result.rate();
+                    courierCpu += result.cpuNanos();
                     courierLatencies.add(courier.run(2 * paced, paced).latencies());
                 } else {
-                    rawRate[r] = raw(bench, performers, n, 0).rate();
-                    rawCpu += RabbitMqBench.processCpuNanos() - cpu;
+                    RabbitMqBench.Result result = raw(bench, performers, n, 0);
+                    rawRate[r] = result.rate();
+                    rawCpu += result.cpuNanos();
                     rawLatencies.add(raw(bench, performers, 2 * paced, paced).latencies());
                 }
             }
@@ -181,9 +183,10 @@ public final class RabbitMqFullStackBenchmark {
         bench.purge();
         RabbitMqBench.Draining draining = bench.rawConsume(consumers, n, JSON_JOBS);
         ThreadCpu before = ThreadCpu.snapshot();
+        long cpu = RabbitMqBench.processCpuNanos();
         long start = System.nanoTime();
         bench.rawPublish(n, perSecond, JSON_JOBS);
-        RabbitMqBench.Result result = draining.await(start);
+        RabbitMqBench.Result result = draining.await(start, cpu);
         ThreadCpu.snapshot().print("raw, " + consumers + " consumer(s), " + n + " at " + perSecond + "/s", before, n);
         return result;
     }
@@ -238,6 +241,7 @@ public final class RabbitMqFullStackBenchmark {
                             .build().start()) {
                 List<CompletableFuture<UUID>> posted = new ArrayList<>(n);
                 ThreadCpu before = ThreadCpu.snapshot();
+                long cpu = RabbitMqBench.processCpuNanos();
                 long start = System.nanoTime();
                 for (int i = 0; i < n; i++) {
                     long due = System.nanoTime();
@@ -254,10 +258,11 @@ public final class RabbitMqFullStackBenchmark {
                 if (!done.await(5, TimeUnit.MINUTES)) {
                     throw new IllegalStateException("only " + handled.get() + " of " + n + " handled");
                 }
+                cpu = RabbitMqBench.processCpuNanos() - cpu;
                 ThreadCpu.snapshot().print("courier, " + performers + " performer(s), " + n + " at " + perSecond + "/s",
                         before, n);
                 dispatcher.stop(Duration.ofSeconds(10));
-                return new RabbitMqBench.Result(n / ((lastAt - start) / 1e9), latencies);
+                return new RabbitMqBench.Result(n / ((lastAt - start) / 1e9), latencies, cpu);
             }
         }
     }
