@@ -53,10 +53,10 @@ public final class RabbitMqConsumerScalingBenchmark {
                 CommandProcessor poster = CommandProcessor.builder()
                         .mappers(new MessageMappers().json(RabbitMqFullStackBenchmark.Job.class, bench.topic))
                         .producers(Producers.of(bench.transport.producer())).build()) {
-            for (int w = 0; w < 2; w++) { // warm-up: the JIT, both sides
+            RabbitMqBench.warmUp("drains", () -> { // the JIT, both sides
                 drain(bench, poster, true, 1, n / 2);
                 drain(bench, poster, false, 1, n / 2);
-            }
+            });
             double[] courierAt = new double[5];
             double[] rawAt = new double[5];
             for (int consumers : new int[] {1, 2, 4}) {

@@ -127,12 +127,12 @@ public final class RabbitMqFullStackBenchmark {
     private static void measure(RabbitMqBench bench, Courier courier, int performers, int n, int paced)
             throws Exception {
         int rounds = 3;
-        for (int w = 0; w < 2; w++) { // warm-up, both sides, unpaced and paced: the JIT has a long path to compile
+        RabbitMqBench.warmUp(performers + " performer(s)", () -> { // both sides, unpaced and paced
             courier.run(n, 0);
             courier.run(paced, paced);
             raw(bench, performers, n, 0);
             raw(bench, performers, paced, paced);
-        }
+        });
         double[] courierRate = new double[rounds];
         double[] rawRate = new double[rounds];
         long courierCpu = 0;

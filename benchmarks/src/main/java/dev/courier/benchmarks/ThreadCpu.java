@@ -28,8 +28,15 @@ final class ThreadCpu {
     /** By kernel thread id. */
     private final Map<String, Switches> switches = new HashMap<>();
 
-    /** A kernel thread's name with trailing digits taken out, and its context switches so far. */
-    private record Switches(String name, long voluntary, long involuntary) {}
+    /**
+     * A kernel thread's name with trailing digits taken out, its context switches so far, and its CPU time in clock
+     * ticks (user plus system, from {@code stat}): the JVM's own threads (JIT compilers, GC) are not Java threads,
+     * so only this counts them.
+     */
+    private record Switches(String name, long voluntary, long involuntary, long ticks) {}
+
+    /** Clock ticks per second of {@code /proc/<pid>/task/<tid>/stat} on Linux. */
+    private static final double TICKS_PER_SECOND = 100;
 
     private ThreadCpu() {}
 
@@ -61,7 +68,10 @@ final class ThreadCpu {
                     }
                 }
                 String name = Files.readString(new File(task, "comm").toPath()).trim().replaceAll("\\d+$", "");
-                snapshot.switches.put(task.getName(), new Switches(name, voluntary, involuntary));
+                String stat = Files.readString(new File(task, "stat").toPath());
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                snapshot.switches.put(task.getName(), new Switches(name, voluntary, involuntary, ticks));
             } catch (IOException | RuntimeException e) {
                 // the thread ended meanwhile
             }
@@ -94,10 +104,11 @@ final class ThreadCpu {
         System.out.println(line);
         Map<String, long[]> perName = new TreeMap<>();
         switches.forEach((tid, now) -> {
-            Switches then = before.switches.getOrDefault(tid, new Switches(now.name(), 0, 0));
-            long[] sum = perName.computeIfAbsent(now.name(), name -> new long[2]);
+            Switches then = before.switches.getOrDefault(tid, new Switches(now.name(), 0, 0, 0));
+            long[] sum = perName.computeIfAbsent(now.name(), name -> new long[3]);
             sum[0] += now.voluntary() - then.voluntary();
             sum[1] += now.involuntary() - then.involuntary();
+            sum[2] += now.ticks() - then.ticks();
         });
         StringBuilder counts = new StringBuilder(label)
                 .append(" context switches per msg by thread (voluntary/involuntary):");
@@ -108,5 +119,12 @@ final class ThreadCpu {
             }
         });
         System.out.println(counts);
+        StringBuilder jvm = new StringBuilder(label).append(" JVM threads' CPU us/msg (JIT, GC; 10 ms ticks):");
+        perName.forEach((name, sum) -> {
+            if (sum[2] > 0 && name.matches("(C1|C2|GC|G1|VM) .*")) {
+                jvm.append(String.format(Locale.ROOT, " [%s] %.1f", name, sum[2] / TICKS_PER_SECOND * 1e6 / messages));
+            }
+        });
+        System.out.println(jvm);
     }
 }
