@@ -24,6 +24,7 @@ final class ThreadCpu {
 
     private final Map<Long, Long> cpu = new HashMap<>();
     private final Map<Long, Long> user = new HashMap<>();
+    private final Map<Long, Long> allocated = new HashMap<>();
     private final Map<Long, String> names = new HashMap<>();
     /** By kernel thread id. */
     private final Map<String, Switches> switches = new HashMap<>();
@@ -51,6 +52,10 @@ final class ThreadCpu {
                 if (time >= 0) {
                     snapshot.cpu.put(info.getThreadId(), time);
                     snapshot.user.put(info.getThreadId(), THREADS.getThreadUserTime(info.getThreadId()));
+                    if (THREADS instanceof com.sun.management.ThreadMXBean hotspot) {
+                        snapshot.allocated.put(info.getThreadId(),
+                                hotspot.getThreadAllocatedBytes(info.getThreadId()));
+                    }
                     snapshot.names.put(info.getThreadId(), info.getThreadName().replaceAll("[0-9a-f]{8}|\\d+", "N"));
                 }
             }
@@ -102,6 +107,16 @@ final class ThreadCpu {
             }
         });
         System.out.println(line);
+        Map<String, Long> bytes = new TreeMap<>();
+        allocated.forEach((id, now) -> bytes.merge(names.get(id), now - before.allocated.getOrDefault(id, 0L),
+                Long::sum));
+        StringBuilder heap = new StringBuilder(label).append(" bytes allocated per msg by thread:");
+        bytes.forEach((name, total) -> {
+            if (total >= messages) {
+                heap.append(String.format(Locale.ROOT, " [%s] %d", name, total / messages));
+            }
+        });
+        System.out.println(heap);
         Map<String, long[]> perName = new TreeMap<>();
         switches.forEach((tid, now) -> {
             Switches then = before.switches.getOrDefault(tid, new Switches(now.name(), 0, 0, 0));
