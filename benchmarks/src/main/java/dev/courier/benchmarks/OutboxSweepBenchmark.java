@@ -10,6 +10,10 @@ import dev.courier.spi.MessageProducer;
 import dev.courier.spi.OutboxTransaction;
 import dev.courier.store.jdbc.JdbcOutbox;
 import com.rabbitmq.client.AMQP;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -49,17 +53,25 @@ public final class OutboxSweepBenchmark {
                 double[] raw = new double[rounds];
                 double[] relay = new double[rounds];
                 double[] courier = new double[rounds];
+                Cpu rawCpu = new Cpu();
+                Cpu relayCpu = new Cpu();
+                Cpu courierCpu = new Cpu();
                 for (int r = 0; r < rounds; r++) { // one pass each is a sample of a second on a shared machine
+                    Cpu.Mark rawStart = Cpu.mark();
                     raw[r] = bench.rawPublish(n, 0);
+                    rawCpu.add(rawStart, n);
                     purge(bench);
                     boolean relayFirst = r % 2 == 0;
                     for (boolean relaySide : relayFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
                         truncate(dataSource, table); // every pass starts from the same table
                         fill(outbox, bench, n);
+                        Cpu.Mark mark = Cpu.mark();
                         if (relaySide) {
                             relay[r] = relay(dataSource, table, bench, n, batch);
+                            relayCpu.add(mark, n);
                         } else {
                             courier[r] = sweep(outbox, producer, n, batch);
+                            courierCpu.add(mark, n);
                         }
                         purge(bench);
                     }
@@ -72,12 +84,57 @@ public final class OutboxSweepBenchmark {
                 System.out.printf(Locale.ROOT, "outbox sweep of %d rows, %d rounds: courier %.0f msgs/s (batch %d), raw "
                         + "publish %.0f msgs/s, ratio %.2f; hand-written relay %.0f msgs/s, ratio %.2f%n", n, rounds,
                         sweeper, batch, publishing, sweeper / publishing, relaying, sweeper / relaying);
+                System.out.printf(Locale.ROOT, "CPU per message (this process / the whole machine: broker, database "
+                        + "and this process): courier %s, raw publish %s, relay %s%n", courierCpu, rawCpu, relayCpu);
                 System.out.println("BENCH name=e2e.outbox.sweep.rabbitmq figure=" + RabbitMqBench.format(sweeper)
                         + " unit=msgs/s baseline=" + RabbitMqBench.format(publishing) + " target=ratio>=0.9");
                 System.out.println("BENCH name=e2e.outbox.sweep.vs-relay figure=" + RabbitMqBench.format(sweeper)
                         + " unit=msgs/s baseline=" + RabbitMqBench.format(relaying) + " target=ratio>=1.0");
             } finally {
                 drop(dataSource, table);
+            }
+        }
+    }
+
+    /**
+     * CPU spent in passes, per message: this process's (from the JVM) and the whole machine's (busy time from
+     * {@code /proc/stat}: the broker and the database share the machine's two cores with this process, so CPU the
+     * sweeper's side spends in the database is CPU the broker does not get).
+     */
+    private static final class Cpu {
+        private long processNanos;
+        private long machineTicks;
+        private long messages;
+
+        record Mark(long processNanos, long machineTicks) {}
+
+        static Mark mark() {
+            return new Mark(RabbitMqBench.processCpuNanos(), machineBusyTicks());
+        }
+
+        void add(Mark from, int moved) {
+            processNanos += RabbitMqBench.processCpuNanos() - from.processNanos();
+            machineTicks += machineBusyTicks() - from.machineTicks();
+            messages += moved;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%.1f / %.1f us", processNanos / 1e3 / messages,
+                    machineTicks * 1e6 / ThreadCpu.TICKS_PER_SECOND / messages);
+        }
+
+        /** Busy clock ticks of all cores since boot (the first line of {@code /proc/stat} less idle and iowait). */
+        private static long machineBusyTicks() {
+            try (BufferedReader stat = Files.newBufferedReader(Path.of("/proc/stat"))) {
+                String[] fields = stat.readLine().trim().split("\\s+");
+                long busy = 0;
+                for (int i = 1; i < Math.min(fields.length, 9); i++) { // user .. steal
+                    busy += i == 4 || i == 5 ? 0 : Long.parseLong(fields[i]); // not idle, not iowait
+                }
+                return busy;
+            } catch (IOException e) {
+                return 0; // not Linux: the machine's figure reads 0
             }
         }
     }

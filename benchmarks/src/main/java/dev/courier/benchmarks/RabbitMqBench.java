@@ -314,8 +314,9 @@ final class RabbitMqBench implements AutoCloseable {
             }
         }
 
+        /** Waits for every message, without measuring CPU (the result's CPU reads 0). */
         Result await(long start) throws InterruptedException {
-            return await(start, 0);
+            return await(start, -1);
         }
 
         /** Waits for every message; {@code cpuAtStart} is the process CPU when the first was sent (see Result). */
@@ -323,7 +324,7 @@ final class RabbitMqBench implements AutoCloseable {
             if (!done.await(5, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("only " + count.get() + " of " + latencies.length + " consumed");
             }
-            long cpu = processCpuNanos() - cpuAtStart;
+            long cpu = cpuAtStart < 0 ? 0 : processCpuNanos() - cpuAtStart;
             Result result = new Result(latencies.length / ((lastAt - start) / 1e9), latencies, cpu);
             for (Thread pump : pumps) {
                 pump.join();
@@ -395,8 +396,8 @@ final class RabbitMqBench implements AutoCloseable {
 
     /** The CPU time this JVM used so far (every thread), in nanoseconds. */
     static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     static String format(double value) {

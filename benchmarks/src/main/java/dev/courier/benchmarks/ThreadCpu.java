@@ -37,7 +37,7 @@ final class ThreadCpu {
     private record Switches(String name, long voluntary, long involuntary, long ticks) {}
 
     /** Clock ticks per second of {@code /proc/<pid>/task/<tid>/stat} on Linux. */
-    private static final double TICKS_PER_SECOND = 100;
+    static final double TICKS_PER_SECOND = 100;
 
     private ThreadCpu() {}
 
