@@ -1,4 +1,4 @@
-package dev.courier.transport.rabbitmq.internal;
+package dev.courier.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

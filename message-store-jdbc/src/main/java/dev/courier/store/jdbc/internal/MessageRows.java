@@ -7,12 +7,12 @@ import dev.courier.message.Message;
 import dev.courier.message.MessageBody;
 import dev.courier.message.MessageHeader;
 import dev.courier.message.MessageType;
+import dev.courier.spi.IsoInstant;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -30,6 +30,8 @@ public final class MessageRows {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> BAG = new TypeReference<>() {};
 
+    private static final String NO_DELAY = Duration.ZERO.toString();
+
     private final boolean nativeUuid;
 
     public MessageRows(boolean nativeUuid) {
@@ -41,7 +43,7 @@ public final class MessageRows {
         setUuid(statement, 1, header.messageId());
         statement.setString(2, header.topic());
         statement.setString(3, header.messageType().name());
-        statement.setString(4, header.timestamp().toString());
+        statement.setString(4, IsoInstant.format(header.timestamp()));
         setUuid(statement, 5, header.correlationId());
         statement.setString(6, header.replyTo());
         statement.setString(7, header.partitionKey());
@@ -66,15 +68,20 @@ public final class MessageRows {
     public Message read(ResultSet row) throws SQLException {
         MessageHeader header = MessageHeader.builder(uuid(row, "message_id"), row.getString("topic"),
                         MessageType.valueOf(row.getString("message_type")))
-                .timestamp(Instant.parse(row.getString("message_timestamp")))
+                .timestamp(IsoInstant.parse(row.getString("message_timestamp")))
                 .correlationId(uuid(row, "correlation_id"))
                 .replyTo(row.getString("reply_to"))
                 .partitionKey(row.getString("partition_key"))
                 .handledCount(row.getInt("handled_count"))
-                .delay(Duration.parse(row.getString("message_delay")))
+                .delay(delay(row.getString("message_delay")))
                 .bag(bag(row.getString("bag")))
                 .build();
         return new Message(header, MessageBody.wrap(row.getBytes("body"), row.getString("content_type")));
+    }
+
+    /** {@link Duration#parse}, which runs a regular expression, for any delay but none (most messages). */
+    private static Duration delay(String text) {
+        return NO_DELAY.equals(text) ? Duration.ZERO : Duration.parse(text);
     }
 
     private UUID uuid(ResultSet row, String column) throws SQLException {

@@ -7,6 +7,7 @@ import dev.courier.message.Message;
 import dev.courier.message.MessageBody;
 import dev.courier.message.MessageHeader;
 import dev.courier.message.MessageType;
+import dev.courier.spi.IsoInstant;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
