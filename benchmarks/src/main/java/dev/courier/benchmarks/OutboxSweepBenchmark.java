@@ -12,6 +12,7 @@ import dev.courier.store.jdbc.JdbcOutbox;
 import com.rabbitmq.client.AMQP;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -84,8 +85,8 @@ public final class OutboxSweepBenchmark {
                 System.out.printf(Locale.ROOT, "outbox sweep of %d rows, %d rounds: courier %.0f msgs/s (batch %d), raw "
                         + "publish %.0f msgs/s, ratio %.2f; hand-written relay %.0f msgs/s, ratio %.2f%n", n, rounds,
                         sweeper, batch, publishing, sweeper / publishing, relaying, sweeper / relaying);
-                System.out.printf(Locale.ROOT, "CPU per message (this process / the whole machine: broker, database "
-                        + "and this process): courier %s, raw publish %s, relay %s%n", courierCpu, rawCpu, relayCpu);
+                System.out.printf(Locale.ROOT, "CPU per message (this process / the broker / the database / the "
+                        + "whole machine): courier %s, raw publish %s, relay %s%n", courierCpu, rawCpu, relayCpu);
                 System.out.println("BENCH name=e2e.outbox.sweep.rabbitmq figure=" + RabbitMqBench.format(sweeper)
                         + " unit=msgs/s baseline=" + RabbitMqBench.format(publishing) + " target=ratio>=0.9");
                 System.out.println("BENCH name=e2e.outbox.sweep.vs-relay figure=" + RabbitMqBench.format(sweeper)
@@ -97,31 +98,41 @@ public final class OutboxSweepBenchmark {
     }
 
     /**
-     * CPU spent in passes, per message: this process's (from the JVM) and the whole machine's (busy time from
-     * {@code /proc/stat}: the broker and the database share the machine's two cores with this process, so CPU the
-     * sweeper's side spends in the database is CPU the broker does not get).
+     * CPU spent in passes, per message: this process's (from the JVM), the broker's and the database's (their
+     * processes' user and system time in {@code /proc}: {@code beam.smp}, {@code postgres}) and the whole machine's
+     * (busy time from {@code /proc/stat}): the broker and the database share the machine's cores with this process,
+     * so CPU the sweeper's side spends in the database is CPU the broker does not get.
      */
     private static final class Cpu {
         private long processNanos;
+        private long brokerTicks;
+        private long databaseTicks;
         private long machineTicks;
         private long messages;
 
-        record Mark(long processNanos, long machineTicks) {}
+        record Mark(long processNanos, long brokerTicks, long databaseTicks, long machineTicks) {}
 
         static Mark mark() {
-            return new Mark(RabbitMqBench.processCpuNanos(), machineBusyTicks());
+            return new Mark(RabbitMqBench.processCpuNanos(), commandTicks("beam.smp"), commandTicks("postgres"),
+                    machineBusyTicks());
         }
 
         void add(Mark from, int moved) {
             processNanos += RabbitMqBench.processCpuNanos() - from.processNanos();
+            brokerTicks += commandTicks("beam.smp") - from.brokerTicks();
+            databaseTicks += commandTicks("postgres") - from.databaseTicks();
             machineTicks += machineBusyTicks() - from.machineTicks();
             messages += moved;
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%.1f / %.1f us", processNanos / 1e3 / messages,
-                    machineTicks * 1e6 / ThreadCpu.TICKS_PER_SECOND / messages);
+            return String.format(Locale.ROOT, "%.1f / %.1f / %.1f / %.1f us", processNanos / 1e3 / messages,
+                    micros(brokerTicks), micros(databaseTicks), micros(machineTicks));
+        }
+
+        private double micros(long ticks) {
+            return ticks * 1e6 / ThreadCpu.TICKS_PER_SECOND / messages;
         }
 
         /** Busy clock ticks of all cores since boot (the first line of {@code /proc/stat} less idle and iowait). */
@@ -136,6 +147,34 @@ public final class OutboxSweepBenchmark {
             } catch (IOException e) {
                 return 0; // not Linux: the machine's figure reads 0
             }
+        }
+
+        /**
+         * User and system clock ticks of the running processes named {@code command} ({@code /proc/<pid>/stat}); a
+         * process that exits between two marks takes its ticks with it (the benchmark's database connections are
+         * pooled and stay).
+         */
+        private static long commandTicks(String command) {
+            long ticks = 0;
+            try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+                for (Path process : processes) {
+                    try {
+                        String stat = Files.readString(process.resolve("stat"));
+                        int open = stat.indexOf('(');
+                        int close = stat.lastIndexOf(')');
+                        if (open < 0 || close < 0 || !stat.substring(open + 1, close).equals(command)) {
+                            continue;
+                        }
+                        String[] fields = stat.substring(close + 2).split(" "); // from the state, field 3
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime: 14, 15
+                    } catch (IOException | RuntimeException e) {
+                        // exited meanwhile, or not readable
+                    }
+                }
+            } catch (IOException e) {
+                return 0; // not Linux
+            }
+            return ticks;
         }
     }
 
