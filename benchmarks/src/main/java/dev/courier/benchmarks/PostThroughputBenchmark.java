@@ -56,9 +56,9 @@ import java.util.concurrent.locks.LockSupport;
  * while GC noise on a heap this size is a few MiB.
  *
  * <p>All of it runs in {@value Forks#DEFAULT_FORKS} fresh JVMs, and each figure is the median fork's (see {@link
- * Forks}): in one process in three or so the in-memory pump spent about 2.3 µs of CPU per message for the whole
- * run, in the others about 1.8, and the baseline's best round moved between 310,000 and 660,000 msgs/s from one
- * process to the next, so a single process's ratio read anything from 0.7× to 1.4×.
+ * Forks}): in about half the processes the in-memory pump spent 2.0–2.6 µs of CPU per message for the whole run,
+ * in others about 1.7, some switched between the two mid-run, and the baseline's best round moved between 310,000
+ * and 660,000 msgs/s from one process to the next, so a single process's ratio read anything from 0.7× to 1.4×.
  */
 public final class PostThroughputBenchmark {
     static final int ROUNDS = 8;
