@@ -28,6 +28,8 @@ public final class RabbitMqConfig {
     public static final int MAX_INBOUND_BODY_SIZE = 512 * 1024 * 1024;
     /** Default number of deliveries a message may have without being settled before it is dead-lettered. */
     public static final int DEFAULT_DELIVERY_LIMIT = 5;
+    /** Default number of messages handled back to back that one acknowledgement may settle. */
+    public static final int DEFAULT_ACKNOWLEDGE_BATCH = 10;
 
     private final AmqpAddress address;
     private final List<AmqpAddress> addresses;
@@ -41,6 +43,7 @@ public final class RabbitMqConfig {
     private final int maxInboundBodySize;
     private final int deliveryLimit;
     private final int confirmWindow;
+    private final int acknowledgeBatch;
     private final int publishChannels;
     private final Duration confirmTimeout;
     private final Duration recoveryInterval;
@@ -65,6 +68,7 @@ public final class RabbitMqConfig {
                     + "maxBodySize (" + maxBodySize + "): a body Courier may send must be one it can receive");
         }
         this.confirmWindow = b.confirmWindow;
+        this.acknowledgeBatch = b.acknowledgeBatch;
         this.publishChannels = b.publishChannels;
         this.confirmTimeout = b.confirmTimeout;
         this.recoveryInterval = b.recoveryInterval;
@@ -100,6 +104,7 @@ public final class RabbitMqConfig {
     public int maxInboundBodySize() { return maxInboundBodySize; }
     public int deliveryLimit() { return deliveryLimit; }
     public int confirmWindow() { return confirmWindow; }
+    public int acknowledgeBatch() { return acknowledgeBatch; }
     public int publishChannels() { return publishChannels; }
     public Duration confirmTimeout() { return confirmTimeout; }
     public Duration recoveryInterval() { return recoveryInterval; }
@@ -125,7 +130,8 @@ public final class RabbitMqConfig {
         return "RabbitMqConfig[address=" + address + (addresses.size() > 1 ? " nodes=" + nodes() : "") + ", exchange=" + exchange + ", topology=" + topologyMode
                 + ", queueType=" + defaultQueueType + (queueTypes.isEmpty() ? "" : " " + queueTypes)
                 + ", maxBodySize=" + maxBodySize + ", maxInboundBodySize=" + maxInboundBodySize
-                + ", deliveryLimit=" + deliveryLimit + ", confirmWindow=" + confirmWindow + ", publishChannels=" + publishChannels
+                + ", deliveryLimit=" + deliveryLimit + ", confirmWindow=" + confirmWindow + ", acknowledgeBatch=" + acknowledgeBatch
+                + ", publishChannels=" + publishChannels
                 + ", confirmTimeout="
                 + confirmTimeout + ", recoveryInterval=" + recoveryInterval + "]";
     }

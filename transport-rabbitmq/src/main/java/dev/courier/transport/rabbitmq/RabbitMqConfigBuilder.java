@@ -24,6 +24,7 @@ public final class RabbitMqConfigBuilder {
     int maxInboundBodySize = RabbitMqConfig.DEFAULT_MAX_INBOUND_BODY_SIZE;
     int deliveryLimit = RabbitMqConfig.DEFAULT_DELIVERY_LIMIT;
     int confirmWindow = 1000;
+    int acknowledgeBatch = RabbitMqConfig.DEFAULT_ACKNOWLEDGE_BATCH;
     int publishChannels = 8;
     Duration confirmTimeout = Duration.ofSeconds(30);
     Duration recoveryInterval = Duration.ofSeconds(2);
@@ -155,6 +156,23 @@ public final class RabbitMqConfigBuilder {
                     + messages);
         }
         this.confirmWindow = messages;
+        return this;
+    }
+
+    /**
+     * How many messages a consumer handled back to back may share one acknowledgement ({@code basic.ack} with
+     * {@code multiple=true}); default {@value RabbitMqConfig#DEFAULT_ACKNOWLEDGE_BATCH}, 1 acknowledges each on its
+     * own. The ack never waits for more: it goes out as soon as the consumer has nothing more delivered to hand
+     * over, or the batch is full, or the consumer closes. A crash (or a lost connection) redelivers what was handled
+     * and not yet acknowledged, so this is also how many duplicates one performer can cause at most, the message it
+     * was handling included. Used on channels the pump reads; a consumer with a listener (the reply channel)
+     * acknowledges each message.
+     */
+    public RabbitMqConfigBuilder acknowledgeBatch(int messages) {
+        if (messages < 1 || messages > 1000) {
+            throw new IllegalArgumentException("acknowledgeBatch must be between 1 and 1000 but was " + messages);
+        }
+        this.acknowledgeBatch = messages;
         return this;
     }
 

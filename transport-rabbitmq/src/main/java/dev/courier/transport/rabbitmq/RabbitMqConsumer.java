@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * Reads one channel's work queue on an AMQP channel of its own, with manual acks and {@code basic.qos} set to the
  * channel's prefetch. Deliveries are pushed by the client into a local buffer that {@link #receive} reads.
  * Requeue and reject publish a copy (to the delay levels or the channel's dead-letter queue), wait for its confirm, and
- * only then ack the original: a crash in between gives a duplicate, never a loss.
+ * only then ack the original: a crash in between gives a duplicate, never a loss. Acks of messages handled back to
+ * back go out together, up to {@link RabbitMqConfig#acknowledgeBatch()}.
  *
  * <p>The client calls this consumer on the thread that reads the connection, so a delivery costs one thread hand-off,
  * to the pump. A <em>listening</em> consumer (made with a {@link MessageListener}) offers each delivery to the listener
@@ -63,7 +64,6 @@ public final class RabbitMqConsumer implements MessageConsumer {
     private final DeliveryLimit deliveries;
     private volatile String broken;
     private volatile boolean closed;
-
     private final Supplier<String> blocked;
 
     private RabbitMqConsumer(Connections.Pair connections, CopyLane copies, Topology topology, ChannelSpec spec,
@@ -87,7 +87,7 @@ public final class RabbitMqConsumer implements MessageConsumer {
         }
         blocked = connections::blocked;
         settler = new Settler(connection, copies, channel, topology, queue, config.confirmTimeout(), generation,
-                spec.prefetch());
+                spec.prefetch(), listener == null ? Math.min(config.acknowledgeBatch(), spec.prefetch()) : 1);
         deliveries = new DeliveryLimit(settler, config.queueType(queue), config.deliveryLimit(), spec.topic(),
                 connections::blocked);
     }
@@ -187,9 +187,12 @@ public final class RabbitMqConsumer implements MessageConsumer {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             failIfBroken();
-            Delivery delivery;
+            Delivery delivery = buffer.poll();
             try {
-                delivery = buffer.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (delivery == null) {
+                    settler.flush(); // nothing more in hand: the acks held back go out before waiting
+                    delivery = buffer.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return null;
@@ -221,7 +224,7 @@ public final class RabbitMqConsumer implements MessageConsumer {
 
     @Override
     public void acknowledge(Message message) {
-        settler.acknowledge(message, receipt(message));
+        settler.acknowledge(message, Receipt.of(message, this, queue), listening == null && !buffer.isEmpty());
     }
 
     @Override
@@ -230,17 +233,13 @@ public final class RabbitMqConsumer implements MessageConsumer {
         if (delay.isNegative()) {
             throw new IllegalArgumentException("delay must not be negative but was " + delay);
         }
-        settler.requeue(message, receipt(message), delay);
+        settler.requeue(message, Receipt.of(message, this, queue), delay);
     }
 
     @Override
     public void reject(Message message, DeadLetterReason reason) {
         Objects.requireNonNull(reason, "reason");
-        settler.reject(message, receipt(message), reason);
-    }
-
-    private Receipt receipt(Message message) {
-        return Receipt.of(message, this, queue);
+        settler.reject(message, Receipt.of(message, this, queue), reason);
     }
 
     /** Names a connection or channel that is down (the client recovers the connection), or null while both are up. */
@@ -258,10 +257,8 @@ public final class RabbitMqConsumer implements MessageConsumer {
     /** The broker node the consuming connection is on just now ({@code host:port}), or null while it is down. */
     @Override
     public String endpoint() {
-        if (closed || !connection.isOpen() || connection.getAddress() == null) {
-            return null;
-        }
-        return connection.getAddress().getHostAddress() + ":" + connection.getPort();
+        boolean up = !closed && connection.isOpen() && connection.getAddress() != null;
+        return up ? connection.getAddress().getHostAddress() + ":" + connection.getPort() : null;
     }
 
     /** Why the broker blocks this transport's publishing (requeues and dead letters wait), or null. */
@@ -277,6 +274,7 @@ public final class RabbitMqConsumer implements MessageConsumer {
             return;
         }
         closed = true;
+        settler.flushQuietly(); // what was handled is settled: a clean stop redelivers nothing
         try {
             // Close even when the connection is down: that also unregisters the channel from the client's
             // recovery, which would otherwise re-open it and its consumer after a reconnect, and deliveries would
@@ -290,6 +288,8 @@ public final class RabbitMqConsumer implements MessageConsumer {
         }
         buffer.clear();
     }
+
+    int buffered() { return buffer.size(); } // for tests: delivered, not yet received
 
     @Override
     public String toString() {

@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * loss. The copies never go out on the consuming connection: when the broker blocks publishers (a memory or disk
  * alarm) it stops reading a blocked connection altogether, acks included, and consumption would stall. A delivery from before a reconnect is skipped: the broker
  * redelivers it. Each settle takes a lock, so a listener and the pump's thread may settle at once.
+ *
+ * <p>Acks of messages handled back to back may be held and sent as one {@code basic.ack} with {@code multiple=true}
+ * (up to the batch): the pump settles its channel's deliveries in delivery-tag order, so the last tag covers exactly
+ * the ones held. The consumer {@link #flush flushes} before it waits for a delivery and before it closes.
  */
 final class Settler {
     /** The consumer's log category, as before this was a class of its own. */
@@ -40,16 +44,23 @@ final class Settler {
     private final Duration confirmTimeout;
     private final AtomicLong generation;
     private final int prefetch;
+    private final int batch;
     private final ReentrantLock settling = new ReentrantLock();
+    /** Acks held back (guarded by {@link #settling}): how many, the last one's tag and its channel generation. */
+    private int held;
+    private long heldTag;
+    private long heldGeneration;
     private volatile boolean narrowed;
 
     /**
      * Settles on {@code channel}, which consumes {@code queue} on {@code connection}. {@code generation} is the
      * consumer's channel generation (a receipt of an older one is stale); {@code returned} is set by the channel's
-     * return listener.
+     * return listener. Up to {@code batch} acks may go out as one (1: each on its own, as a consumer with a listener
+     * needs: the listener settles on its own thread, out of the pump's order).
      */
     Settler(Connection connection, CopyLane copies, Channel channel, Topology topology, String queue,
-            Duration confirmTimeout, AtomicLong generation, int prefetch) {
+            Duration confirmTimeout, AtomicLong generation, int prefetch, int batch) {
+        this.batch = batch;
         this.connection = connection;
         this.copies = copies;
         this.channel = channel;
@@ -60,19 +71,69 @@ final class Settler {
         this.prefetch = prefetch;
     }
 
-    void acknowledge(Message message, Receipt receipt) {
+    /** {@link #flush} for a closing consumer: a failure is logged, and the broker redelivers what was held. */
+    void flushQuietly() {
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            LOG.debug("Acknowledging on closing the consumer of queue '{}' failed: {}", queue, e.toString());
+        }
+    }
+
+    /**
+     * Acks a handled message. With {@code more} (the consumer holds further deliveries for the same thread) the ack
+     * is held back, unless the batch is full; otherwise it goes out now, covering the ones held.
+     */
+    void acknowledge(Message message, Receipt receipt, boolean more) {
         settling.lock();
         try {
             if (stale(receipt, message, "ack")) {
                 return;
             }
-            channel.basicAck(receipt.deliveryTag(), false);
+            if (held > 0 && heldGeneration != receipt.generation()) {
+                held = 0; // held before a reconnect: the broker redelivers them
+            }
+            if (more && held + 1 < batch) {
+                held++;
+                heldTag = receipt.deliveryTag();
+                heldGeneration = receipt.generation();
+                return;
+            }
+            channel.basicAck(receipt.deliveryTag(), held > 0);
+            held = 0;
         } catch (IOException | RuntimeException e) {
             throw failure("acknowledge", message, e);
         } finally {
             settling.unlock();
         }
         widen();
+    }
+
+    /**
+     * Sends the acks held back, if any. Those held before a reconnect are dropped: the broker redelivers them.
+     *
+     * @throws ChannelFailureException if the ack cannot be sent (the broker then redelivers them)
+     */
+    void flush() {
+        settling.lock();
+        try {
+            if (held == 0) {
+                return;
+            }
+            int count = held;
+            held = 0;
+            if (heldGeneration != generation.get()) {
+                return;
+            }
+            try {
+                channel.basicAck(heldTag, true);
+            } catch (IOException | RuntimeException e) {
+                throw new ChannelFailureException("Cannot acknowledge the last " + count + " messages handled on "
+                        + "queue '" + queue + "': " + e.getMessage(), e);
+            }
+        } finally {
+            settling.unlock();
+        }
     }
 
     /**

@@ -1,0 +1,166 @@
+package dev.courier.transport.rabbitmq;
+
+import static dev.courier.transport.rabbitmq.RabbitMqTransportTest.WAIT;
+import static dev.courier.transport.rabbitmq.RabbitMqTransportTest.confirm;
+import static dev.courier.transport.rabbitmq.RabbitMqTransportTest.message;
+import static dev.courier.transport.rabbitmq.RabbitMqTransportTest.receive;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.courier.message.Message;
+import dev.courier.spi.ChannelSpec;
+import dev.courier.spi.DeadLetterReason;
+import dev.courier.test.Await;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Acks of messages handled back to back go out as one {@code multiple=true} ack ({@code acknowledgeBatch}, default
+ * 10). Watched from the broker's side ({@code rabbitmqctl}'s count of unacknowledged messages) and by what comes back
+ * when the broker closes the consumer's connection: only what was handled and held, never more than a batch less one.
+ */
+class RabbitMqAcknowledgeBatchTest extends WithRabbitMqFixture {
+    private static final int MESSAGES = 30;
+
+    @Test
+    void acksAreHeldUntilTheBatchIsFullAndALostConnectionRedeliversOnlyWhatWasHeld() {
+        String topic = fixture.uniqueTopic("ack-batch");
+        ChannelSpec channel = fixture.subscription(topic).withPrefetch(MESSAGES);
+        Set<UUID> sent = post(topic, MESSAGES);
+        RabbitMqConsumer consumer = allBuffered(channel);
+
+        List<UUID> handled = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            handled.add(handle(consumer));
+        }
+        assertThat(unacknowledged(topic)).as("unacknowledged after 5 acks with more buffered (held)")
+                .isEqualTo(MESSAGES);
+        for (int i = 0; i < 5; i++) {
+            handled.add(handle(consumer));
+        }
+        Await.until(WAIT, "the tenth ack to settle the first ten", () -> unacknowledged(topic) == MESSAGES - 10);
+        List<UUID> held = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            held.add(handle(consumer));
+        }
+        assertThat(unacknowledged(topic)).as("unacknowledged with 3 acks held").isEqualTo(MESSAGES - 10);
+
+        assertThat(TestBroker.closeConnections(fixture.prefix())).as("connections closed").isPositive();
+        List<UUID> after = new ArrayList<>();
+        Await.until(Duration.ofSeconds(30), "the rest redelivered after the client recovers", () -> {
+            Message m = consumer.receive(Duration.ofMillis(100));
+            if (m != null) {
+                after.add(m.id());
+                consumer.acknowledge(m);
+            }
+            return after.size() >= MESSAGES - 10 && unacknowledged(topic) == 0;
+        });
+        Set<UUID> all = new HashSet<>(handled);
+        all.addAll(held);
+        all.addAll(after);
+        assertThat(all).as("every message handled (0 lost)").isEqualTo(sent);
+        assertThat(after).as("handled after the close: the 17 never handled and the 3 held, each once")
+                .hasSize(MESSAGES - 10).doesNotHaveDuplicates().containsAll(held).doesNotContainAnyElementsOf(handled);
+    }
+
+    @Test
+    void aCleanCloseSendsWhatIsHeldAndARejectInTheRunSettlesOnlyItsOwnMessage() {
+        String topic = fixture.uniqueTopic("ack-close");
+        ChannelSpec channel = fixture.subscription(topic).withPrefetch(MESSAGES);
+        Set<UUID> sent = post(topic, MESSAGES);
+        RabbitMqConsumer consumer = allBuffered(channel);
+
+        Set<UUID> settled = new HashSet<>();
+        settled.add(handle(consumer));
+        settled.add(handle(consumer));
+        Message poison = receive(consumer);
+        consumer.reject(poison, new DeadLetterReason("test", "rejected in a run of acks", "", topic, 1,
+                Instant.now()));
+        settled.add(poison.id());
+        settled.add(handle(consumer));
+        assertThat(unacknowledged(topic)).as("unacknowledged: the reject settled only its message")
+                .isEqualTo(MESSAGES - 1);
+        consumer.close(); // returns the 26 unsettled to the queue, after acking the three held
+
+        RabbitMqConsumer next = fixture.consumer(channel);
+        List<UUID> rest = new ArrayList<>();
+        for (int i = 0; i < MESSAGES - 4; i++) {
+            rest.add(handle(next));
+        }
+        assertThat(next.receive(Duration.ofMillis(300))).as("nothing more: what was settled stayed settled").isNull();
+        assertThat(rest).doesNotHaveDuplicates().doesNotContainAnyElementsOf(settled);
+        Set<UUID> all = new HashSet<>(settled);
+        all.addAll(rest);
+        assertThat(all).as("every message settled once (0 lost)").isEqualTo(sent);
+        assertThat(fixture.deadLetters(channel)).extracting(Message::id).containsExactly(poison.id());
+    }
+
+    @Test
+    void theHeldAcksGoOutBeforeTheConsumerWaitsForMore() {
+        String topic = fixture.uniqueTopic("ack-wait");
+        ChannelSpec channel = fixture.subscription(topic).withPrefetch(MESSAGES);
+        post(topic, 5);
+        RabbitMqConsumer consumer = fixture.consumer(channel);
+        Await.until(WAIT, "five buffered", () -> consumer.buffered() == 5);
+        for (int i = 0; i < 4; i++) {
+            handle(consumer);
+        }
+        Message last = receive(consumer); // the run ends in a reject: no ack of its own covers the four held
+        consumer.reject(last, new DeadLetterReason("test", "ends the run", "", topic, 1, Instant.now()));
+        assertThat(unacknowledged(topic)).as("unacknowledged: the four held").isEqualTo(4);
+        assertThat(consumer.receive(Duration.ofMillis(50))).isNull();
+        Await.until(WAIT, "the held acks settled once the consumer waited", () -> unacknowledged(topic) == 0);
+        assertThat(TestBroker.closeConnections(fixture.prefix())).isPositive();
+        assertThat(consumer.receive(Duration.ofSeconds(3))).as("nothing redelivered after the connection closed")
+                .isNull();
+    }
+
+    @Test
+    void aBatchOutsideOneToAThousandIsRefused() {
+        assertThatThrownBy(() -> RabbitMqConfig.builder().acknowledgeBatch(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("acknowledgeBatch must be between 1 and 1000 but was 0");
+        assertThat(RabbitMqConfig.builder().uri(TestBroker.uri()).build().acknowledgeBatch()).isEqualTo(10);
+    }
+
+    private Set<UUID> post(String topic, int count) {
+        Set<UUID> ids = new HashSet<>();
+        for (int i = 0; i < count; i++) {
+            Message m = message(topic);
+            confirm(fixture.producer().send(m));
+            ids.add(m.id());
+        }
+        return ids;
+    }
+
+    /** A consumer whose buffer holds every message of the queue, so each ack but the last has more behind it. */
+    private RabbitMqConsumer allBuffered(ChannelSpec channel) {
+        RabbitMqConsumer consumer = fixture.consumer(channel);
+        Await.until(WAIT, "all " + MESSAGES + " buffered", () -> consumer.buffered() == MESSAGES);
+        return consumer;
+    }
+
+    private static UUID handle(RabbitMqConsumer consumer) {
+        Message m = receive(consumer);
+        consumer.acknowledge(m);
+        return m.id();
+    }
+
+    /** The broker's own count of messages delivered on the queue and not yet settled. */
+    private static int unacknowledged(String queue) {
+        for (String line : TestBroker.ctl("list_queues", "-q", "--no-table-headers", "name", "messages_unacknowledged")
+                .split("\n")) {
+            String[] fields = line.trim().split("\\s+");
+            if (fields.length == 2 && fields[0].equals(queue)) {
+                return Integer.parseInt(fields[1]);
+            }
+        }
+        throw new AssertionError("no queue " + queue);
+    }
+}
