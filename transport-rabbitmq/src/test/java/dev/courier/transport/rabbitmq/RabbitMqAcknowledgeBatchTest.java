@@ -30,10 +30,10 @@ class RabbitMqAcknowledgeBatchTest extends WithRabbitMqFixture {
 
     @Test
     void acksAreHeldUntilTheBatchIsFullAndALostConnectionRedeliversOnlyWhatWasHeld() {
-        String topic = fixture.uniqueTopic("ack-batch");
-        ChannelSpec channel = fixture.subscription(topic).withPrefetch(MESSAGES);
-        Set<UUID> sent = post(topic, MESSAGES);
-        RabbitMqConsumer consumer = allBuffered(channel);
+        Filled filled = filled("ack-batch");
+        String topic = filled.channel().channel();
+        RabbitMqConsumer consumer = filled.consumer();
+        Set<UUID> sent = filled.sent();
 
         List<UUID> handled = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -71,10 +71,11 @@ class RabbitMqAcknowledgeBatchTest extends WithRabbitMqFixture {
 
     @Test
     void aCleanCloseSendsWhatIsHeldAndARejectInTheRunSettlesOnlyItsOwnMessage() {
-        String topic = fixture.uniqueTopic("ack-close");
-        ChannelSpec channel = fixture.subscription(topic).withPrefetch(MESSAGES);
-        Set<UUID> sent = post(topic, MESSAGES);
-        RabbitMqConsumer consumer = allBuffered(channel);
+        Filled filled = filled("ack-close");
+        ChannelSpec channel = filled.channel();
+        String topic = channel.channel();
+        RabbitMqConsumer consumer = filled.consumer();
+        Set<UUID> sent = filled.sent();
 
         Set<UUID> settled = new HashSet<>();
         settled.add(handle(consumer));
@@ -139,12 +140,20 @@ class RabbitMqAcknowledgeBatchTest extends WithRabbitMqFixture {
         return ids;
     }
 
-    /** A consumer whose buffer holds every message of the queue, so each ack but the last has more behind it. */
-    private RabbitMqConsumer allBuffered(ChannelSpec channel) {
+    /**
+     * A channel with {@code MESSAGES} posted, and a consumer whose buffer holds them all: each ack but the last has
+     * more behind it.
+     */
+    private Filled filled(String base) {
+        String topic = fixture.uniqueTopic(base);
+        ChannelSpec channel = fixture.subscription(topic).withPrefetch(MESSAGES);
+        Set<UUID> sent = post(topic, MESSAGES);
         RabbitMqConsumer consumer = fixture.consumer(channel);
         Await.until(WAIT, "all " + MESSAGES + " buffered", () -> consumer.buffered() == MESSAGES);
-        return consumer;
+        return new Filled(channel, sent, consumer);
     }
+
+    private record Filled(ChannelSpec channel, Set<UUID> sent, RabbitMqConsumer consumer) {}
 
     private static UUID handle(RabbitMqConsumer consumer) {
         Message m = receive(consumer);
