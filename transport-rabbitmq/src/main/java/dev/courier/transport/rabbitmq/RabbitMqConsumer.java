@@ -87,7 +87,7 @@ public final class RabbitMqConsumer implements MessageConsumer {
         }
         blocked = connections::blocked;
         settler = new Settler(connection, copies, channel, topology, queue, config.confirmTimeout(), generation,
-                spec.prefetch(), listener == null ? Math.min(config.acknowledgeBatch(), spec.prefetch()) : 1);
+                spec.prefetch(), listener == null ? config.acknowledgeBatch() : 1);
         deliveries = new DeliveryLimit(settler, config.queueType(queue), config.deliveryLimit(), spec.topic(),
                 connections::blocked);
     }
@@ -205,6 +205,7 @@ public final class RabbitMqConsumer implements MessageConsumer {
                 continue; // from before a reconnect: the broker redelivers it
             }
             Message message = delivery.toMessage(this, topology, spec, config.maxBodySize());
+            settler.taken((Receipt) message.receipt());
             if (delivery.envelope().isRedeliver() && !deliveries.admit(message, (Receipt) message.receipt())) {
                 continue; // dead-lettered, or copied with its count to the end of the queue
             }

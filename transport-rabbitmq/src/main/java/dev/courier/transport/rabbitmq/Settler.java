@@ -28,9 +28,8 @@ import org.slf4j.LoggerFactory;
  * alarm) it stops reading a blocked connection altogether, acks included, and consumption would stall. A delivery from before a reconnect is skipped: the broker
  * redelivers it. Each settle takes a lock, so a listener and the pump's thread may settle at once.
  *
- * <p>Acks of messages handled back to back may be held and sent as one {@code basic.ack} with {@code multiple=true}
- * (up to the batch): the pump settles its channel's deliveries in delivery-tag order, so the last tag covers exactly
- * the ones held. The consumer {@link #flush flushes} before it waits for a delivery and before it closes.
+ * <p>Acks of messages handled back to back may be held and sent as one ({@link AckRun}): the consumer says which
+ * delivery it takes from its buffer ({@link #taken}), and {@link #flush flushes} before it waits and as it closes.
  */
 final class Settler {
     /** The consumer's log category, as before this was a class of its own. */
@@ -44,23 +43,20 @@ final class Settler {
     private final Duration confirmTimeout;
     private final AtomicLong generation;
     private final int prefetch;
-    private final int batch;
     private final ReentrantLock settling = new ReentrantLock();
-    /** Acks held back (guarded by {@link #settling}): how many, the last one's tag and its channel generation. */
-    private int held;
-    private long heldTag;
-    private long heldGeneration;
+    private final AckRun run; // guarded by settling
     private volatile boolean narrowed;
 
     /**
      * Settles on {@code channel}, which consumes {@code queue} on {@code connection}. {@code generation} is the
      * consumer's channel generation (a receipt of an older one is stale); {@code returned} is set by the channel's
-     * return listener. Up to {@code batch} acks may go out as one (1: each on its own, as a consumer with a listener
-     * needs: the listener settles on its own thread, out of the pump's order).
+     * return listener. Up to {@code batch} acks, and at most half the prefetch (so that the broker keeps sending while
+     * they are held), may go out as one; 1: each on its own, as a consumer with a listener needs (the listener settles
+     * on its own thread, out of the pump's order).
      */
     Settler(Connection connection, CopyLane copies, Channel channel, Topology topology, String queue,
             Duration confirmTimeout, AtomicLong generation, int prefetch, int batch) {
-        this.batch = batch;
+        this.run = new AckRun(channel, Math.max(1, Math.min(batch, prefetch / 2)));
         this.connection = connection;
         this.copies = copies;
         this.channel = channel;
@@ -71,12 +67,33 @@ final class Settler {
         this.prefetch = prefetch;
     }
 
-    /** {@link #flush} for a closing consumer: a failure is logged, and the broker redelivers what was held. */
+    /**
+     * {@link #flush} for a closing consumer, which must not wait for a settle under way on another thread (a requeue
+     * waits for its confirm): then, or if the ack fails, the broker redelivers what was held.
+     */
     void flushQuietly() {
+        if (!settling.tryLock()) {
+            LOG.debug("Consumer of queue '{}' closes during a settle: the acks it held are not sent", queue);
+            return;
+        }
         try {
             flush();
         } catch (RuntimeException e) {
             LOG.debug("Acknowledging on closing the consumer of queue '{}' failed: {}", queue, e.toString());
+        } finally {
+            settling.unlock();
+        }
+    }
+
+    /** The consumer takes this delivery from its buffer, to be settled before the next one is taken. */
+    void taken(Receipt receipt) {
+        settling.lock();
+        try {
+            run.taken(receipt.deliveryTag(), receipt.generation());
+        } catch (IOException | RuntimeException e) {
+            throw held(e);
+        } finally {
+            settling.unlock();
         }
     }
 
@@ -90,17 +107,7 @@ final class Settler {
             if (stale(receipt, message, "ack")) {
                 return;
             }
-            if (held > 0 && heldGeneration != receipt.generation()) {
-                held = 0; // held before a reconnect: the broker redelivers them
-            }
-            if (more && held + 1 < batch) {
-                held++;
-                heldTag = receipt.deliveryTag();
-                heldGeneration = receipt.generation();
-                return;
-            }
-            channel.basicAck(receipt.deliveryTag(), held > 0);
-            held = 0;
+            run.acknowledge(receipt.deliveryTag(), receipt.generation(), more);
         } catch (IOException | RuntimeException e) {
             throw failure("acknowledge", message, e);
         } finally {
@@ -117,23 +124,17 @@ final class Settler {
     void flush() {
         settling.lock();
         try {
-            if (held == 0) {
-                return;
-            }
-            int count = held;
-            held = 0;
-            if (heldGeneration != generation.get()) {
-                return;
-            }
-            try {
-                channel.basicAck(heldTag, true);
-            } catch (IOException | RuntimeException e) {
-                throw new ChannelFailureException("Cannot acknowledge the last " + count + " messages handled on "
-                        + "queue '" + queue + "': " + e.getMessage(), e);
-            }
+            run.send(generation.get());
+        } catch (IOException | RuntimeException e) {
+            throw held(e);
         } finally {
             settling.unlock();
         }
+    }
+
+    private ChannelFailureException held(Exception e) {
+        return new ChannelFailureException("Cannot acknowledge the messages handled on queue '" + queue
+                + "' whose acks were held for their run: " + e.getMessage(), e);
     }
 
     /**
@@ -250,6 +251,7 @@ final class Settler {
             copies.copy(exchange, routingKey, WireFormat.withHeaders(receipt.properties(), headers), message.body().unsafeBytes(),
                     confirmTimeout);
             channel.basicAck(receipt.deliveryTag(), false);
+            run.settled(receipt.deliveryTag());
         } catch (IOException | TimeoutException | RuntimeException e) {
             throw failure(action, message, e);
         } catch (InterruptedException e) {

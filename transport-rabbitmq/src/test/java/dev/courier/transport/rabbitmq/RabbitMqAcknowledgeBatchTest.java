@@ -7,10 +7,14 @@ import static dev.courier.transport.rabbitmq.RabbitMqTransportTest.receive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
 import dev.courier.message.Message;
 import dev.courier.spi.ChannelSpec;
 import dev.courier.spi.DeadLetterReason;
 import dev.courier.test.Await;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,16 +55,10 @@ class RabbitMqAcknowledgeBatchTest extends WithRabbitMqFixture {
         }
         assertThat(unacknowledged(topic)).as("unacknowledged with 3 acks held").isEqualTo(MESSAGES - 10);
 
-        assertThat(TestBroker.closeConnections(fixture.prefix())).as("connections closed").isPositive();
-        List<UUID> after = new ArrayList<>();
-        Await.until(Duration.ofSeconds(30), "the rest redelivered after the client recovers", () -> {
-            Message m = consumer.receive(Duration.ofMillis(100));
-            if (m != null) {
-                after.add(m.id());
-                consumer.acknowledge(m);
-            }
-            return after.size() >= MESSAGES - 10 && unacknowledged(topic) == 0;
-        });
+        assertThat(TestBroker.closeConnections(fixture.prefix() + "-consume")).as("consuming connection closed")
+                .isEqualTo(1);
+        consumer.close(); // its held acks can no longer reach the broker; this also keeps the client from recovering it
+        List<UUID> after = drainWithRawClient(topic, MESSAGES - 10);
         Set<UUID> all = new HashSet<>(handled);
         all.addAll(held);
         all.addAll(after);
@@ -85,7 +83,9 @@ class RabbitMqAcknowledgeBatchTest extends WithRabbitMqFixture {
                 Instant.now()));
         settled.add(poison.id());
         settled.add(handle(consumer));
-        assertThat(unacknowledged(topic)).as("unacknowledged: the reject settled only its message")
+        Await.until(WAIT, "the reject to settle its message, and only it",
+                () -> unacknowledged(topic) == MESSAGES - 1);
+        assertThat(unacknowledged(topic)).as("unacknowledged: the acks before the reject held")
                 .isEqualTo(MESSAGES - 1);
         consumer.close(); // returns the 26 unsettled to the queue, after acking the three held
 
@@ -114,12 +114,34 @@ class RabbitMqAcknowledgeBatchTest extends WithRabbitMqFixture {
         }
         Message last = receive(consumer); // the run ends in a reject: no ack of its own covers the four held
         consumer.reject(last, new DeadLetterReason("test", "ends the run", "", topic, 1, Instant.now()));
-        assertThat(unacknowledged(topic)).as("unacknowledged: the four held").isEqualTo(4);
+        Await.until(WAIT, "the reject settled, the four acks before it held", () -> unacknowledged(topic) == 4);
         assertThat(consumer.receive(Duration.ofMillis(50))).isNull();
         Await.until(WAIT, "the held acks settled once the consumer waited", () -> unacknowledged(topic) == 0);
         assertThat(TestBroker.closeConnections(fixture.prefix())).isPositive();
         assertThat(consumer.receive(Duration.ofSeconds(3))).as("nothing redelivered after the connection closed")
                 .isNull();
+    }
+
+    @Test
+    void aDeliveryLeftUnsettledIsNeverCoveredByALaterAck() {
+        Filled filled = filled("ack-gap");
+        String topic = filled.channel().channel();
+        RabbitMqConsumer consumer = filled.consumer();
+        handle(consumer); // held: more are buffered
+        Message skipped = receive(consumer); // taken and never settled, as by a reader whose requeue failed
+        for (int i = 0; i < MESSAGES - 2; i++) {
+            handle(consumer);
+        }
+        assertThat(consumer.receive(Duration.ofMillis(50))).isNull();
+        Await.until(WAIT, "every message but the unsettled one acknowledged", () -> unacknowledged(topic) == 1);
+        assertThat(unacknowledged(topic)).as("the unsettled one still unacknowledged").isEqualTo(1);
+        consumer.close();
+
+        RabbitMqConsumer next = fixture.consumer(filled.channel());
+        Message again = receive(next);
+        assertThat(again.id()).as("redelivered after the close").isEqualTo(skipped.id());
+        next.acknowledge(again);
+        assertThat(next.receive(Duration.ofMillis(300))).as("nothing else comes back").isNull();
     }
 
     @Test
@@ -159,6 +181,28 @@ class RabbitMqAcknowledgeBatchTest extends WithRabbitMqFixture {
         Message m = receive(consumer);
         consumer.acknowledge(m);
         return m.id();
+    }
+
+    /** Takes {@code count} messages off the queue with a plain client (auto-ack), waiting for them; their ids. */
+    private static List<UUID> drainWithRawClient(String queue, int count) {
+        List<UUID> ids = new ArrayList<>();
+        try (Connection connection = TestBroker.rawConnection(); Channel channel = connection.createChannel()) {
+            Await.until(Duration.ofSeconds(30), count + " messages back in the queue", () -> {
+                try {
+                    GetResponse response;
+                    while ((response = channel.basicGet(queue, true)) != null) {
+                        ids.add(UUID.fromString(response.getProps().getMessageId()));
+                    }
+                } catch (IOException e) {
+                    throw new AssertionError("cannot get from queue " + queue, e);
+                }
+                return ids.size() >= count;
+            });
+            assertThat(channel.basicGet(queue, true)).as("no more than " + count).isNull();
+        } catch (Exception e) {
+            throw new AssertionError("cannot drain queue " + queue, e);
+        }
+        return ids;
     }
 
     /** The broker's own count of messages delivered on the queue and not yet settled. */
