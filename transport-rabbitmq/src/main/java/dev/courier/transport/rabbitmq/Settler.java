@@ -69,7 +69,8 @@ final class Settler {
 
     /**
      * {@link #flush} for a closing consumer, which must not wait for a settle under way on another thread (a requeue
-     * waits for its confirm): then, or if the ack fails, the broker redelivers what was held.
+     * waits for its confirm): then, or if the ack fails, the broker redelivers what was held. (Nothing closes the
+     * consumer while holding the lock, where {@code tryLock} would succeed.)
      */
     void flushQuietly() {
         if (!settling.tryLock()) {
@@ -89,6 +90,9 @@ final class Settler {
     void taken(Receipt receipt) {
         settling.lock();
         try {
+            if (receipt.generation() != generation.get()) {
+                return; // from before a reconnect: nothing it could cover is unacknowledged any more
+            }
             run.taken(receipt.deliveryTag(), receipt.generation());
         } catch (IOException | RuntimeException e) {
             throw held(e);

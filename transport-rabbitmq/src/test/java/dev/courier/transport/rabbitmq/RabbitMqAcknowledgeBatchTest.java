@@ -34,7 +34,16 @@ class RabbitMqAcknowledgeBatchTest extends WithRabbitMqFixture {
 
     @Test
     void acksAreHeldUntilTheBatchIsFullAndALostConnectionRedeliversOnlyWhatWasHeld() {
-        Filled filled = filled("ack-batch");
+        // The client must not recover the consumer's channel before the test closes it: a recovered channel would
+        // take the redeliveries this test counts with a plain client.
+        try (RabbitMqTransportFixture slowRecovery = new RabbitMqTransportFixture(
+                builder -> builder.recoveryInterval(Duration.ofMinutes(5)))) {
+            heldAcksAndALostConnection(slowRecovery);
+        }
+    }
+
+    private void heldAcksAndALostConnection(RabbitMqTransportFixture fixture) {
+        Filled filled = filled(fixture, "ack-batch");
         String topic = filled.channel().channel();
         RabbitMqConsumer consumer = filled.consumer();
         Set<UUID> sent = filled.sent();
@@ -57,7 +66,7 @@ class RabbitMqAcknowledgeBatchTest extends WithRabbitMqFixture {
 
         assertThat(TestBroker.closeConnections(fixture.prefix() + "-consume")).as("consuming connection closed")
                 .isEqualTo(1);
-        consumer.close(); // its held acks can no longer reach the broker; this also keeps the client from recovering it
+        consumer.close(); // its held acks can no longer reach the broker
         List<UUID> after = drainWithRawClient(topic, MESSAGES - 10);
         Set<UUID> all = new HashSet<>(handled);
         all.addAll(held);
@@ -69,7 +78,7 @@ class RabbitMqAcknowledgeBatchTest extends WithRabbitMqFixture {
 
     @Test
     void aCleanCloseSendsWhatIsHeldAndARejectInTheRunSettlesOnlyItsOwnMessage() {
-        Filled filled = filled("ack-close");
+        Filled filled = filled(fixture, "ack-close");
         ChannelSpec channel = filled.channel();
         String topic = channel.channel();
         RabbitMqConsumer consumer = filled.consumer();
@@ -106,7 +115,7 @@ class RabbitMqAcknowledgeBatchTest extends WithRabbitMqFixture {
     void theHeldAcksGoOutBeforeTheConsumerWaitsForMore() {
         String topic = fixture.uniqueTopic("ack-wait");
         ChannelSpec channel = fixture.subscription(topic).withPrefetch(MESSAGES);
-        post(topic, 5);
+        post(fixture, topic, 5);
         RabbitMqConsumer consumer = fixture.consumer(channel);
         Await.until(WAIT, "five buffered", () -> consumer.buffered() == 5);
         for (int i = 0; i < 4; i++) {
@@ -124,7 +133,7 @@ class RabbitMqAcknowledgeBatchTest extends WithRabbitMqFixture {
 
     @Test
     void aDeliveryLeftUnsettledIsNeverCoveredByALaterAck() {
-        Filled filled = filled("ack-gap");
+        Filled filled = filled(fixture, "ack-gap");
         String topic = filled.channel().channel();
         RabbitMqConsumer consumer = filled.consumer();
         handle(consumer); // held: more are buffered
@@ -152,7 +161,7 @@ class RabbitMqAcknowledgeBatchTest extends WithRabbitMqFixture {
         assertThat(RabbitMqConfig.builder().uri(TestBroker.uri()).build().acknowledgeBatch()).isEqualTo(10);
     }
 
-    private Set<UUID> post(String topic, int count) {
+    private static Set<UUID> post(RabbitMqTransportFixture fixture, String topic, int count) {
         Set<UUID> ids = new HashSet<>();
         for (int i = 0; i < count; i++) {
             Message m = message(topic);
@@ -166,10 +175,10 @@ class RabbitMqAcknowledgeBatchTest extends WithRabbitMqFixture {
      * A channel with {@code MESSAGES} posted, and a consumer whose buffer holds them all: each ack but the last has
      * more behind it.
      */
-    private Filled filled(String base) {
+    private static Filled filled(RabbitMqTransportFixture fixture, String base) {
         String topic = fixture.uniqueTopic(base);
         ChannelSpec channel = fixture.subscription(topic).withPrefetch(MESSAGES);
-        Set<UUID> sent = post(topic, MESSAGES);
+        Set<UUID> sent = post(fixture, topic, MESSAGES);
         RabbitMqConsumer consumer = fixture.consumer(channel);
         Await.until(WAIT, "all " + MESSAGES + " buffered", () -> consumer.buffered() == MESSAGES);
         return new Filled(channel, sent, consumer);
