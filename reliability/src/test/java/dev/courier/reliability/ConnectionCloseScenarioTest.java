@@ -145,7 +145,8 @@ class ConnectionCloseScenarioTest {
             // (acknowledgeBatch, default 10) per performer (2) per close.
             long bound = 2L * RabbitMqConfig.DEFAULT_ACKNOWLEDGE_BATCH * CLOSES;
             assertThat(duplicates).as("duplicate handlings (at most 2 performers x "
-                    + RabbitMqConfig.DEFAULT_ACKNOWLEDGE_BATCH + " x " + CLOSES + " closes)").isLessThanOrEqualTo(bound);
+                    + RabbitMqConfig.DEFAULT_ACKNOWLEDGE_BATCH + " x " + CLOSES + " closes)")
+                    .isLessThanOrEqualTo(bound);
             assertThat(recoveries).as("pauses in handling around each close").hasSize(CLOSES)
                     .allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(ALLOWED));
             assertThat(threadsAfter).as("threads after (new: " + threadsGained + ")")

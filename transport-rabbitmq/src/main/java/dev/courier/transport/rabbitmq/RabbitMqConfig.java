@@ -127,10 +127,12 @@ public final class RabbitMqConfig {
 
     @Override
     public String toString() {
-        return "RabbitMqConfig[address=" + address + (addresses.size() > 1 ? " nodes=" + nodes() : "") + ", exchange=" + exchange + ", topology=" + topologyMode
+        return "RabbitMqConfig[address=" + address + (addresses.size() > 1 ? " nodes=" + nodes() : "")
+                + ", exchange=" + exchange + ", topology=" + topologyMode
                 + ", queueType=" + defaultQueueType + (queueTypes.isEmpty() ? "" : " " + queueTypes)
                 + ", maxBodySize=" + maxBodySize + ", maxInboundBodySize=" + maxInboundBodySize
-                + ", deliveryLimit=" + deliveryLimit + ", confirmWindow=" + confirmWindow + ", acknowledgeBatch=" + acknowledgeBatch
+                + ", deliveryLimit=" + deliveryLimit + ", confirmWindow=" + confirmWindow
+                + ", acknowledgeBatch=" + acknowledgeBatch
                 + ", publishChannels=" + publishChannels
                 + ", confirmTimeout="
                 + confirmTimeout + ", recoveryInterval=" + recoveryInterval + "]";

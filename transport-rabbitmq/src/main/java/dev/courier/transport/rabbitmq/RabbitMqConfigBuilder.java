@@ -162,12 +162,12 @@ public final class RabbitMqConfigBuilder {
     /**
      * How many messages a consumer handled back to back may share one acknowledgement ({@code basic.ack} with
      * {@code multiple=true}); default {@value RabbitMqConfig#DEFAULT_ACKNOWLEDGE_BATCH}, at most half the channel's
-     * prefetch (so that the broker keeps sending meanwhile), 1 acknowledges each on its own. An ack is held only while more deliveries wait for the pump, and only until the handlers of those in
-     * between are done: it goes out as soon as the consumer has nothing more delivered to hand over, or the batch is
-     * full, or the consumer closes. A crash (or a lost connection) redelivers what was handled and not yet
-     * acknowledged, so this is also how many duplicates one performer can cause at most, the message it was handling
-     * included. Used on channels the pump reads; a consumer with a listener (the reply channel)
-     * acknowledges each message.
+     * prefetch (so that the broker keeps sending meanwhile), 1 acknowledges each on its own. An ack is held only
+     * while more deliveries wait for the pump, and only until the handlers of those in between are done: it goes out
+     * as soon as the consumer has nothing more delivered to hand over, or the batch is full, or the consumer closes.
+     * A crash (or a lost connection) redelivers what was handled and not yet acknowledged, so this is also how many
+     * duplicates one performer can cause at most, the message it was handling included. Used on channels the pump
+     * reads; a consumer with a listener (the reply channel) acknowledges each message.
      */
     public RabbitMqConfigBuilder acknowledgeBatch(int messages) {
         if (messages < 1 || messages > 1000) {
