@@ -26,7 +26,7 @@ def take(channel, queue):
     while time.time() < deadline:
         method, properties, body = channel.basic_get(queue, auto_ack=True)
         if method is not None:
-            return properties, body
+            return method, properties, body
         time.sleep(0.05)
     raise SystemExit("nothing arrived on " + queue)
 
@@ -43,15 +43,16 @@ def main(uri, exchange, mode, *args):
             headers={"courier-type": type_name}), mandatory=True)
         print("SENT " + message_id, flush=True)
     elif mode == "read":
-        properties, body = take(channel, args[0])
-        print(json.dumps({"message_id": properties.message_id, "type": properties.type,
+        method, properties, body = take(channel, args[0])
+        print(json.dumps({"routing_key": method.routing_key, "message_id": properties.message_id,
+                          "type": properties.type,
                           "content_type": properties.content_type, "delivery_mode": properties.delivery_mode,
                           "headers": {k: (v.decode() if isinstance(v, bytes) else v)
                                       for k, v in (properties.headers or {}).items()},
                           "body": json.loads(body)}), flush=True)
     elif mode == "answer":
         queue, reply_type = args
-        properties, body = take(channel, queue)
+        _, properties, body = take(channel, queue)
         request = json.loads(body)
         reply_id = str(uuid.uuid4())
         reply = {"id": reply_id, "correlationId": properties.message_id, "result": request["number"] * 2}

@@ -149,8 +149,12 @@ final class RabbitMqDeadLetters implements DeadLetterQueue {
 
         private DeadLetterEntry entry(long position, GetResponse response) {
             AMQP.BasicProperties p = response.getProps();
-            Message message = WireFormat.toMessage(p, response.getBody(), response.getEnvelope().getRoutingKey(),
-                    channel, 0);
+            // One the broker dead-lettered (a body over the limit, a quorum queue's delivery limit) has no topic
+            // header from a Courier producer, and the dead-letter queue's routing key: x-death keeps the topic.
+            String publishedAs = WireFormat.firstRoutingKey(p.getHeaders() == null ? null
+                    : p.getHeaders().get(WireFormat.X_DEATH));
+            Message message = WireFormat.toMessage(p, response.getBody(),
+                    publishedAs != null ? publishedAs : response.getEnvelope().getRoutingKey(), channel, 0);
             Instant fallbackAt = p.getTimestamp() == null ? clock.instant() : p.getTimestamp().toInstant();
             DeadLetterReason reason = DeadLetterReason.fromHeaders(message.header().bag(), message.topic(),
                     brokerDetail(p.getHeaders()), fallbackAt);
@@ -170,6 +174,8 @@ final class RabbitMqDeadLetters implements DeadLetterQueue {
                     }
                 });
             }
+            // Sent straight to the target's queue, so the routing key no longer names the topic: the header does.
+            headers.putIfAbsent(WireFormat.TOPIC, entry.message().topic());
             entry.redrivenBag(clock.instant()).forEach((name, value) -> {
                 if (name.startsWith("courier-redriv")) {
                     headers.put(name, value);

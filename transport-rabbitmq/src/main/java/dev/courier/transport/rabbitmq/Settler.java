@@ -238,6 +238,7 @@ final class Settler {
             }
             Map<String, Object> headers = copyHeaders(receipt.properties());
             headers.putAll(reason.asHeaders());
+            headers.putIfAbsent(WireFormat.TOPIC, message.topic()); // its routing key will be the dead-letter queue's
             republish("", Topology.deadLetterQueue(queue), headers, message, receipt, "dead-letter");
         } finally {
             settling.unlock();

@@ -64,7 +64,12 @@ public final class WireFormat {
                 headers.put(name, value);
             }
         });
-        headers.put(TOPIC, h.topic());
+        if (!h.delay().isZero()) {
+            // Only a delayed post needs the topic in a header: it is published to the delay levels with the delay's
+            // bits as routing key. Everything else goes out with the topic as its routing key, which is where a
+            // reader looks when the header is absent; each property costs the broker CPU on every message.
+            headers.put(TOPIC, h.topic());
+        }
         headers.put(TIMESTAMP, IsoInstant.format(h.timestamp()));
         if (h.partitionKey() != null) {
             headers.put(PARTITION_KEY, h.partitionKey());
@@ -97,7 +102,10 @@ public final class WireFormat {
         return p.builder().headers(headers).deliveryMode(PERSISTENT).build();
     }
 
-    /** A received message. {@code fallbackTopic} is used when neither the header nor the routing key names one. */
+    /**
+     * A received message. {@code fallbackTopic} is used when neither the header nor the routing key names the topic
+     * (a Courier producer writes the header only on a delayed post: elsewhere the routing key is the topic).
+     */
     public static Message toMessage(AMQP.BasicProperties p, byte[] body, String routingKey, String fallbackTopic,
             int handledCount) {
         return toMessage(p, body, routingKey, fallbackTopic, handledCount, Integer.MAX_VALUE);
@@ -236,6 +244,20 @@ public final class WireFormat {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /**
+     * The routing key a message was published with before the broker dead-lettered it (the oldest entry of its
+     * {@code x-death} header, which lists the latest first), or null when it has no such record: for reading a dead
+     * letter, whose own routing key is its dead-letter queue's, not its topic.
+     */
+    public static String firstRoutingKey(Object xDeath) {
+        if (!(xDeath instanceof List<?> deaths) || deaths.isEmpty()
+                || !(deaths.get(deaths.size() - 1) instanceof Map<?, ?> oldest)
+                || !(oldest.get("routing-keys") instanceof List<?> keys) || keys.isEmpty()) {
+            return null;
+        }
+        return text(keys.get(0));
     }
 
     private static String firstText(String... candidates) {
