@@ -148,7 +148,7 @@ final class RabbitMqBench implements AutoCloseable {
         if (RAW_HEADERS) {
             java.time.Instant now = java.time.Instant.now();
             builder.type("COMMAND").timestamp(java.util.Date.from(now))
-                    .headers(java.util.Map.of("courier-topic", topic, "courier-timestamp", now.toString()));
+                    .headers(java.util.Map.of("courier-timestamp", now.toString())); // the topic is the routing key
         }
         return builder.build();
     }
