@@ -149,10 +149,9 @@ final class RabbitMqDeadLetters implements DeadLetterQueue {
 
         private DeadLetterEntry entry(long position, GetResponse response) {
             AMQP.BasicProperties p = response.getProps();
-            // One the broker dead-lettered (a body over the limit, a quorum queue's delivery limit) has no topic
-            // header from a Courier producer, and the dead-letter queue's routing key: x-death keeps the topic.
-            String publishedAs = WireFormat.firstRoutingKey(p.getHeaders() == null ? null
-                    : p.getHeaders().get(WireFormat.X_DEATH));
+            // A plain post carries no topic header (its routing key was the topic), and a dead letter has its
+            // dead-letter queue's routing key: read where it was going from what the dead-lettering kept.
+            String publishedAs = WireFormat.deadLetterTopic(p.getHeaders());
             Message message = WireFormat.toMessage(p, response.getBody(),
                     publishedAs != null ? publishedAs : response.getEnvelope().getRoutingKey(), channel, 0);
             Instant fallbackAt = p.getTimestamp() == null ? clock.instant() : p.getTimestamp().toInstant();

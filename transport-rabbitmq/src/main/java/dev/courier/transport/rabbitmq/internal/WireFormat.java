@@ -7,6 +7,7 @@ import dev.courier.message.Message;
 import dev.courier.message.MessageBody;
 import dev.courier.message.MessageHeader;
 import dev.courier.message.MessageType;
+import dev.courier.spi.DeadLetterReason;
 import dev.courier.spi.IsoInstant;
 import java.time.Duration;
 import java.time.Instant;
@@ -137,6 +138,9 @@ public final class WireFormat {
             id = UUID.randomUUID();
         }
         String topic = firstText(text(headers.get(TOPIC)), routingKey, fallbackTopic);
+        if (topic == null) {
+            throw new IllegalStateException("no topic");
+        }
         MessageType type = MessageType.COMMAND;
         if (p.getType() != null) {
             try {
@@ -247,11 +251,17 @@ public final class WireFormat {
     }
 
     /**
-     * The routing key a message was published with before the broker dead-lettered it (the oldest entry of its
-     * {@code x-death} header, which lists the latest first), or null when it has no such record: for reading a dead
-     * letter, whose own routing key is its dead-letter queue's, not its topic.
+     * Where a dead letter without Courier's topic header was going, for reading it off its dead-letter queue (whose
+     * routing key it now has): a delayed post's target topic, the original topic Courier recorded when it
+     * dead-lettered it, or the routing key it was published with before the broker dead-lettered it (the oldest entry
+     * of its {@code x-death} header, which lists the latest first); null when none of them says.
      */
-    public static String firstRoutingKey(Object xDeath) {
+    public static String deadLetterTopic(Map<String, Object> headers) {
+        return headers == null ? null : firstText(text(headers.get(DELAY_TARGET)),
+                text(headers.get(DeadLetterReason.ORIGINAL_TOPIC)), firstRoutingKey(headers.get(X_DEATH)));
+    }
+
+    private static String firstRoutingKey(Object xDeath) {
         if (!(xDeath instanceof List<?> deaths) || deaths.isEmpty()
                 || !(deaths.get(deaths.size() - 1) instanceof Map<?, ?> oldest)
                 || !(oldest.get("routing-keys") instanceof List<?> keys) || keys.isEmpty()) {
@@ -260,13 +270,14 @@ public final class WireFormat {
         return text(keys.get(0));
     }
 
+    /** The first candidate that is neither null nor blank; null when there is none. */
     private static String firstText(String... candidates) {
         for (String candidate : candidates) {
             if (candidate != null && !candidate.isBlank()) {
                 return candidate;
             }
         }
-        throw new IllegalStateException("no topic");
+        return null;
     }
 
     /** A foreign value made safe to quote: one line, bounded; "(none)" for null. */
