@@ -180,6 +180,39 @@ class OutboxSweeperTest {
     }
 
     @Test
+    void onceEarlierBatchesAreConfirmedEveryNextBatchIsStillClaimedWhileOneIsBeingSent() throws Exception {
+        int batches = 5;
+        outbox.addMessages(batches * BATCH);
+        AtomicInteger sends = new AtomicInteger();
+        MessageProducer confirmsAtOnce = new MessageProducer() {
+            @Override
+            public CompletableFuture<Void> send(Message message) {
+                int send = sends.getAndIncrement();
+                if (send % BATCH == 0) {
+                    // The first message of batch k waits until claim k + 1 runs alongside (the claim after the last
+                    // batch comes back empty). Earlier batches are confirmed at once, so they hold no room; a
+                    // sweeper that only settles them when its window is full claims on this thread after the send.
+                    int claim = send / BATCH + 2;
+                    Await.until(WAIT, "claim " + claim + " while batch " + (claim - 1) + " is sent",
+                            () -> outbox.claims() >= claim);
+                }
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public void close() {}
+        };
+        try (OutboxSweeper sweeper = OutboxSweeper.builder(outbox, Producers.of(confirmsAtOnce))
+                .minAge(Duration.ZERO).batchSize(BATCH).maxBatchesInFlight(2).build()) {
+            assertThat(passes.submit(sweeper::sweep).get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .isEqualTo(batches * BATCH);
+        }
+        assertThat(outbox.claims()).as("one claim per batch and the empty one after").isEqualTo(batches + 1);
+        assertThat(outbox.mostUnsettled()).isLessThanOrEqualTo(2 * BATCH);
+        assertThat(outbox.outstandingCount()).isZero();
+    }
+
+    @Test
     void withOneBatchInFlightEachBatchIsSettledBeforeTheNextIsClaimed() throws Exception {
         outbox.addMessages(4 * BATCH);
         RecordingProducer producer = new RecordingProducer().mode(RecordingProducer.Mode.HOLD);

@@ -103,43 +103,41 @@ public final class OutboxSweeper implements AutoCloseable {
      * messages dispatched longer ago than that. Returns how many were confirmed.
      *
      * <p>Up to {@code maxBatchesInFlight} batches are claimed and not yet settled (confirmed and marked dispatched)
-     * at once. While one batch is being published, the next is claimed on the sweeper's claim thread, as long as
-     * there will be room for it: so the database and the broker work at the same time, and a claimed batch never
-     * waits for room before it is sent.
+     * at once; batches confirmed and marked already are settled first, without waiting. While one batch is being
+     * published, the next is claimed on the sweeper's claim thread, as long as there will be room for it: so the
+     * database and the broker work at the same time, and a claimed batch never waits for room before it is sent.
      */
     public int sweep() {
-        int sent = 0;
-        int taken = 0;
-        boolean failed = false;
-        Deque<Sending> inFlight = new ArrayDeque<>();
+        Pass pass = new Pass();
+        Deque<Sending> inFlight = pass.inFlight;
         CompletableFuture<List<Message>> ahead = null;
         try {
             List<Message> batch = claim();
             int claimed = 1;
             while (!batch.isEmpty()) {
                 boolean last = batch.size() < batchSize || claimed >= maxBatches;
-                if (!last && inFlight.size() + 2 <= maxInFlight) {
+                // Batches confirmed and marked already hold no room: settle them without waiting, so that in a
+                // steady flow the next claim still runs while this batch is published, not after it.
+                while (!pass.failed && !inFlight.isEmpty() && inFlight.peekFirst().future().isDone()) {
+                    pass.settleOldest();
+                }
+                if (!last && !pass.failed && inFlight.size() + 2 <= maxInFlight) {
                     // Claim the next batch while this one is published: there is room for both.
                     ahead = CompletableFuture.supplyAsync(this::claim, claimer);
                     claimed++;
                 }
                 inFlight.addLast(new Sending(sender.send(batch), batch));
-                taken += batch.size();
+                pass.taken += batch.size();
                 if (ahead != null) {
                     batch = join(ahead);
                     ahead = null;
                     continue;
                 }
-                if (last) {
-                    break;
-                }
                 // No room for another batch: settle the oldest first. A failed one stops the claiming.
-                while (inFlight.size() >= maxInFlight && !failed) {
-                    int confirmed = settle(inFlight.removeFirst(), sent);
-                    failed = confirmed < 0;
-                    sent += Math.max(0, confirmed);
+                while (!last && !pass.failed && inFlight.size() >= maxInFlight) {
+                    pass.settleOldest();
                 }
-                if (failed) {
+                if (last || pass.failed) {
                     break;
                 }
                 batch = claim();
@@ -153,8 +151,10 @@ public final class OutboxSweeper implements AutoCloseable {
             }
         }
         while (!inFlight.isEmpty()) {
-            sent += Math.max(0, settle(inFlight.removeFirst(), sent));
+            pass.settleOldest();
         }
+        int sent = pass.sent;
+        int taken = pass.taken;
         if (sent > 0) {
             LOG.info("Outbox sweep sent {} outstanding message(s)", sent);
         }
@@ -188,6 +188,21 @@ public final class OutboxSweeper implements AutoCloseable {
                 throw error;
             }
             throw e;
+        }
+    }
+
+    /** One pass's batches in flight, oldest first, and its counts. */
+    private final class Pass {
+        final Deque<Sending> inFlight = new ArrayDeque<>();
+        int sent;
+        int taken;
+        boolean failed;
+
+        /** Settles the oldest batch in flight, waiting for it; one of which nothing was confirmed stops claiming. */
+        void settleOldest() {
+            int confirmed = settle(inFlight.removeFirst(), sent);
+            failed |= confirmed < 0;
+            sent += Math.max(0, confirmed);
         }
     }
 
