@@ -21,6 +21,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -37,16 +38,17 @@ import java.util.UUID;
  * broker and the database one such sample read the sweeper at 0.78x the relay where four single runs of the same
  * jar read 1.01x to 1.05x.
  *
- * <p>Where the cores run is part of the result: {@code -Dlayout=shared} (the default) says every process shares every
- * core; {@code -Dlayout=split} says the broker was given a core of its own ({@code taskset}: all of {@code beam.smp}
- * on CPU 0, PostgreSQL and this process on the others), as it has a host of its own in a deployment. benchmarks/run
- * runs both. The database does work that only the sweeper's and the relay's side needs, and on shared cores every
- * microsecond of it is taken from the broker, the serial stage: even a sweeper that cost nothing in this process
- * would then read at most raw's CPU per message over raw's plus the database's (about 0.8x here). With the broker on
- * its own core, the ratio measures whether the sweeper keeps the broker as busy as raw publishing does, which is the
- * question the target asks. The layout is printed with the CPU lists the processes were allowed ({@code /proc}).
- * The figures of a layout other than {@code -DjudgedLayout} (default: this run's) are printed as
- * {@code e2e.outbox.sweep.*.<layout>} with no target.
+ * <p>Where the processes run is part of the result, and of every figure's name. {@code -Dlayout=shared} (the
+ * default): every process may use every core ({@code *.shared-cores}). {@code -Dlayout=split}: the broker was given
+ * a core of its own beforehand ({@code taskset}: every thread of {@code beam.smp} on CPU 0, PostgreSQL and this
+ * process on the others; {@code *.split-cores}); the run checks the CPU lists in {@code /proc} and stops if the
+ * broker's overlaps this process's. benchmarks/run runs both. On shared cores the database's work (about 25 us per
+ * message, which only the sweeper's and the relay's sides do) and the sweeper's threads compete with the broker for
+ * the same two cores, and the broker then spends more per swept message than per raw one; with the broker apart, it
+ * spends the same on both, and the ratio says whether the sweeper keeps the broker as busy as raw publishing does.
+ * The price: a broker held to one core publishes more slowly for raw code too (10-15 % here), so the split figure is
+ * against a one-core broker, and the shared one is printed beside it. Only the figures of {@code -DjudgedLayout}
+ * (default: this run's layout) carry the targets; the others say {@code target=none}.
  * Run: {@code java -cp benchmarks/target/benchmarks.jar dev.courier.benchmarks.OutboxSweepBenchmark}
  * ({@code -Dmessages=N}, {@code -Drounds=N}, {@code -DbatchSize=N} and {@code -DinFlight=N}: the sweeper's defaults,
  * 500 and 8).
@@ -62,10 +64,19 @@ public final class OutboxSweepBenchmark {
         if (!layout.equals("shared") && !layout.equals("split")) {
             throw new IllegalArgumentException("-Dlayout=" + layout + ": use shared or split");
         }
-        boolean judged = layout.equals(System.getProperty("judgedLayout", layout));
+        String judgedLayout = System.getProperty("judgedLayout", layout);
+        if (!judgedLayout.equals("shared") && !judgedLayout.equals("split")) {
+            throw new IllegalArgumentException("-DjudgedLayout=" + judgedLayout + ": use shared or split");
+        }
+        boolean judged = layout.equals(judgedLayout);
+        String self = Cpu.allowed("self");
+        String broker = Cpu.allowed("beam.smp");
         System.out.printf(Locale.ROOT, "layout %s: CPUs allowed to this process %s, the broker (beam.smp) %s, the "
-                + "database (postgres) %s%n", layout, Cpu.allowed("self"), Cpu.allowed("beam.smp"),
-                Cpu.allowed("postgres"));
+                + "database (postgres) %s%n", layout, self, broker, Cpu.allowed("postgres"));
+        if (layout.equals("split") && Cpu.overlap(self, broker)) {
+            throw new IllegalStateException("-Dlayout=split, but the broker (beam.smp) may run on CPUs " + broker
+                    + " and this process on " + self + ": pin them apart first (see benchmarks/run)");
+        }
         String table = table("bench_sweep_");
         try (HikariDataSource dataSource = postgres();
                 RabbitMqBench bench = new RabbitMqBench();
@@ -108,7 +119,7 @@ public final class OutboxSweepBenchmark {
                         sweeper, batch, publishing, sweeper / publishing, relaying, sweeper / relaying);
                 System.out.printf(Locale.ROOT, "CPU per message (this process / the broker / the database / the "
                         + "whole machine): courier %s, raw publish %s, relay %s%n", courierCpu, rawCpu, relayCpu);
-                String suffix = judged ? "" : "." + layout + "-cores";
+                String suffix = "." + layout + "-cores";
                 System.out.println("BENCH name=e2e.outbox.sweep.rabbitmq" + suffix + " figure="
                         + RabbitMqBench.format(sweeper) + " unit=msgs/s baseline=" + RabbitMqBench.format(publishing)
                         + " target=" + (judged ? "ratio>=0.9" : "none"));
@@ -190,6 +201,29 @@ public final class OutboxSweepBenchmark {
                 return "?";
             }
             return lists.isEmpty() ? "?" : String.join(";", lists);
+        }
+
+        /**
+         * Whether two outputs of {@link #allowed} may share a CPU; {@code true} when either is unknown ({@code ?}),
+         * as it is when the broker does not run on this machine.
+         */
+        static boolean overlap(String a, String b) {
+            if (a.equals("?") || b.equals("?")) {
+                return true;
+            }
+            BitSet left = cpus(a);
+            return left.intersects(cpus(b));
+        }
+
+        /** The CPUs of lists such as {@code 0-1;3,5} (Linux's list format, several joined by {@code ;}). */
+        private static BitSet cpus(String lists) {
+            BitSet set = new BitSet();
+            for (String range : lists.split("[;,]")) {
+                String[] ends = range.trim().split("-");
+                int from = Integer.parseInt(ends[0]);
+                set.set(from, (ends.length > 1 ? Integer.parseInt(ends[1]) : from) + 1);
+            }
+            return set;
         }
 
         /** Busy clock ticks of all cores since boot (the first line of {@code /proc/stat} less idle and iowait). */
