@@ -193,7 +193,7 @@ class OutboxSweeperTest {
                     // batch comes back empty). Earlier batches are confirmed at once, so they hold no room; a
                     // sweeper that only settles them when its window is full claims on this thread after the send.
                     int claim = send / BATCH + 2;
-                    Await.until(WAIT, "claim " + claim + " while batch " + (claim - 1) + " is sent",
+                    Await.until(WAIT.dividedBy(2), "claim " + claim + " while batch " + (claim - 1) + " is sent",
                             () -> outbox.claims() >= claim);
                 }
                 return CompletableFuture.completedFuture(null);

@@ -103,7 +103,7 @@ public final class OutboxSweeper implements AutoCloseable {
      * messages dispatched longer ago than that. Returns how many were confirmed.
      *
      * <p>Up to {@code maxBatchesInFlight} batches are claimed and not yet settled (confirmed and marked dispatched)
-     * at once; batches confirmed and marked already are settled first, without waiting. While one batch is being
+     * at once; batches already confirmed and marked leave first, without waiting. While one batch is being
      * published, the next is claimed on the sweeper's claim thread, as long as there will be room for it: so the
      * database and the broker work at the same time, and a claimed batch never waits for room before it is sent.
      */
@@ -116,12 +116,14 @@ public final class OutboxSweeper implements AutoCloseable {
             int claimed = 1;
             while (!batch.isEmpty()) {
                 boolean last = batch.size() < batchSize || claimed >= maxBatches;
-                // Batches confirmed and marked already hold no room: settle them without waiting, so that in a
-                // steady flow the next claim still runs while this batch is published, not after it.
-                while (!pass.failed && !inFlight.isEmpty() && inFlight.peekFirst().future().isDone()) {
+                // Batches confirmed and marked already hold no room: settle them without waiting, so that while
+                // confirms and marks keep up the next claim runs as this batch is published, not after it. A failed
+                // one waits for the settling below, as before: it can throw, and this batch is claimed, not sent.
+                while (!inFlight.isEmpty() && inFlight.peekFirst().future().isDone()
+                        && !inFlight.peekFirst().future().isCompletedExceptionally()) {
                     pass.settleOldest();
                 }
-                if (!last && !pass.failed && inFlight.size() + 2 <= maxInFlight) {
+                if (!last && inFlight.size() + 2 <= maxInFlight) {
                     // Claim the next batch while this one is published: there is room for both.
                     ahead = CompletableFuture.supplyAsync(this::claim, claimer);
                     claimed++;
