@@ -45,8 +45,8 @@ import java.util.UUID;
  * broker's overlaps this process's. benchmarks/run runs both. On shared cores the database's work (about 25 us per
  * message, which only the sweeper's and the relay's sides do) and the sweeper's threads compete with the broker for
  * the same two cores, and the broker then spends more per swept message than per raw one; with the broker apart, it
- * spends the same on both, and the ratio says whether the sweeper keeps the broker as busy as raw publishing does.
- * The price: a broker held to one core publishes more slowly for raw code too (10-15 % here), so the split figure is
+ * spends about the same on both, and the ratio says whether the sweeper keeps the broker as busy as raw publishing
+ * does. The price: a broker held to one core is slower for raw code too (by 4-14 % here), so the split figure is
  * against a one-core broker, and the shared one is printed beside it. Only the figures of {@code -DjudgedLayout}
  * (default: this run's layout) carry the targets; the others say {@code target=none}.
  * Run: {@code java -cp benchmarks/target/benchmarks.jar dev.courier.benchmarks.OutboxSweepBenchmark}
