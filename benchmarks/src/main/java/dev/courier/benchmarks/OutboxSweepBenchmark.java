@@ -177,30 +177,21 @@ public final class OutboxSweepBenchmark {
          */
         static String allowed(String command) {
             Set<String> lists = new TreeSet<>();
-            try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"),
-                    command.equals("self") ? "self" : "[0-9]*")) {
-                for (Path process : processes) {
-                    try {
-                        String name = null;
-                        String cpus = null;
-                        for (String line : Files.readAllLines(process.resolve("status"))) {
-                            if (line.startsWith("Name:")) {
-                                name = line.substring(5).trim();
-                            } else if (line.startsWith("Cpus_allowed_list:")) {
-                                cpus = line.substring(18).trim();
-                            }
-                        }
-                        if (cpus != null && (command.equals("self") || command.equals(name))) {
-                            lists.add(cpus);
-                        }
-                    } catch (IOException | RuntimeException e) {
-                        // exited meanwhile, or not readable
+            boolean listed = eachProcess(command.equals("self") ? "self" : "[0-9]*", process -> {
+                String name = null;
+                String cpus = null;
+                for (String line : Files.readAllLines(process.resolve("status"))) {
+                    if (line.startsWith("Name:")) {
+                        name = line.substring(5).trim();
+                    } else if (line.startsWith("Cpus_allowed_list:")) {
+                        cpus = line.substring(18).trim();
                     }
                 }
-            } catch (IOException e) {
-                return "?";
-            }
-            return lists.isEmpty() ? "?" : String.join(";", lists);
+                if (cpus != null && (command.equals("self") || command.equals(name))) {
+                    lists.add(cpus);
+                }
+            });
+            return !listed || lists.isEmpty() ? "?" : String.join(";", lists);
         }
 
         /**
@@ -246,26 +237,41 @@ public final class OutboxSweepBenchmark {
          * pooled and stay).
          */
         private static long commandTicks(String command) {
-            long ticks = 0;
-            try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            long[] ticks = {0};
+            eachProcess("[0-9]*", process -> { // not Linux: none, and the figure reads 0
+                String stat = Files.readString(process.resolve("stat"));
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                if (open >= 0 && close >= 0 && stat.substring(open + 1, close).equals(command)) {
+                    String[] fields = stat.substring(close + 2).split(" "); // from the state, field 3
+                    ticks[0] += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime: 14, 15
+                }
+            });
+            return ticks[0];
+        }
+
+        /** Reads what {@link #eachProcess} hands it. */
+        private interface ProcessReader {
+            void read(Path process) throws IOException;
+        }
+
+        /**
+         * Runs {@code reader} on each directory of {@code /proc} that {@code glob} matches, skipping a process that
+         * exits meanwhile or cannot be read; false when {@code /proc} cannot be listed (not Linux).
+         */
+        private static boolean eachProcess(String glob, ProcessReader reader) {
+            try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), glob)) {
                 for (Path process : processes) {
                     try {
-                        String stat = Files.readString(process.resolve("stat"));
-                        int open = stat.indexOf('(');
-                        int close = stat.lastIndexOf(')');
-                        if (open < 0 || close < 0 || !stat.substring(open + 1, close).equals(command)) {
-                            continue;
-                        }
-                        String[] fields = stat.substring(close + 2).split(" "); // from the state, field 3
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime: 14, 15
+                        reader.read(process);
                     } catch (IOException | RuntimeException e) {
                         // exited meanwhile, or not readable
                     }
                 }
+                return true;
             } catch (IOException e) {
-                return 0; // not Linux
+                return false;
             }
-            return ticks;
         }
     }
 
