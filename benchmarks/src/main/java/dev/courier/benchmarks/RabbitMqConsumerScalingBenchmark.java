@@ -63,7 +63,8 @@ public final class RabbitMqConsumerScalingBenchmark {
             double[] courierCpu = new double[counts.length];
             double[] rawCpu = new double[counts.length];
             for (int r = 0; r < rounds; r++) { // every count in every round: drift between counts hits both sides
-                for (int c = 0; c < counts.length; c++) {
+                for (int i = 0; i < counts.length; i++) {
+                    int c = r % 2 == 0 ? i : counts.length - 1 - i; // 1, 2, 4, then 4, 2, 1: no count always last
                     boolean courierFirst = (r + c) % 2 == 1; // alternate which side goes first
                     for (boolean side : courierFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
                         Drain drain = drain(bench, poster, side, counts[c], n);
