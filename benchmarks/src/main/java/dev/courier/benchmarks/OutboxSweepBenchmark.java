@@ -92,40 +92,16 @@ public final class OutboxSweepBenchmark {
                 Cpu rawCpu = new Cpu();
                 Cpu relayCpu = new Cpu();
                 Cpu courierCpu = new Cpu();
+                Cpu[] cpus = {rawCpu, relayCpu, courierCpu};
                 int w = Math.max(1, n / 5);
-                RabbitMqBench.warmUp("passes of " + w, () -> { // the JIT on every side, and the broker's queue
-                    bench.rawPublish(w, 0);
-                    purge(bench);
-                    for (boolean relaySide : new boolean[] {true, false}) {
-                        truncate(dataSource, table);
-                        fill(outbox, bench, w);
-                        if (relaySide) {
-                            relay(dataSource, table, bench, w, batch);
-                        } else {
-                            sweep(outbox, producer, w, batch);
-                        }
-                        purge(bench);
-                    }
-                });
+                RabbitMqBench.warmUp("passes of " + w, () -> // the JIT on every side, and the broker's queue
+                        round(w, true, new Cpu[] {new Cpu(), new Cpu(), new Cpu()}, dataSource, table, outbox, bench,
+                                producer, batch));
                 for (int r = 0; r < rounds; r++) { // one pass each is a sample of a second on a shared machine
-                    Cpu.Mark rawStart = Cpu.mark();
-                    raw[r] = bench.rawPublish(n, 0);
-                    rawCpu.add(rawStart, n);
-                    purge(bench);
-                    boolean relayFirst = r % 2 == 0;
-                    for (boolean relaySide : relayFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
-                        truncate(dataSource, table); // every pass starts from the same table
-                        fill(outbox, bench, n);
-                        Cpu.Mark mark = Cpu.mark();
-                        if (relaySide) {
-                            relay[r] = relay(dataSource, table, bench, n, batch);
-                            relayCpu.add(mark, n);
-                        } else {
-                            courier[r] = sweep(outbox, producer, n, batch);
-                            courierCpu.add(mark, n);
-                        }
-                        purge(bench);
-                    }
+                    double[] rates = round(n, r % 2 == 0, cpus, dataSource, table, outbox, bench, producer, batch);
+                    raw[r] = rates[0];
+                    relay[r] = rates[1];
+                    courier[r] = rates[2];
                     System.out.printf(Locale.ROOT, "round %d: courier %.0f msgs/s, raw publish %.0f, relay %.0f%n",
                             r + 1, courier[r], raw[r], relay[r]);
                 }
@@ -148,6 +124,31 @@ public final class OutboxSweepBenchmark {
                 drop(dataSource, table);
             }
         }
+    }
+
+    /**
+     * One pass of every side over {@code rows} rows, each from the same start: raw publishing, then the relay and
+     * the sweeper ({@code relayFirst}) or the other way round, each on a truncated, freshly filled table. Returns the
+     * rates of raw publishing, the relay and the sweeper, and adds each pass's CPU to {@code cpus} in that order.
+     */
+    private static double[] round(int rows, boolean relayFirst, Cpu[] cpus, HikariDataSource dataSource, String table,
+            JdbcOutbox outbox, RabbitMqBench bench, MessageProducer producer, int batch) throws Exception {
+        double[] rates = new double[3];
+        Cpu.Mark rawStart = Cpu.mark();
+        rates[0] = bench.rawPublish(rows, 0);
+        cpus[0].add(rawStart, rows);
+        purge(bench);
+        for (boolean relaySide : relayFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
+            truncate(dataSource, table); // every pass starts from the same table
+            fill(outbox, bench, rows);
+            int side = relaySide ? 1 : 2;
+            Cpu.Mark mark = Cpu.mark();
+            rates[side] = relaySide ? relay(dataSource, table, bench, rows, batch)
+                    : sweep(outbox, producer, rows, batch);
+            cpus[side].add(mark, rows);
+            purge(bench);
+        }
+        return rates;
     }
 
     /**
