@@ -14,8 +14,9 @@ import java.util.Locale;
 
 /**
  * Whether the JDBC outbox on PostgreSQL slows down as dispatched history piles up: with 0, 100,000 and 1,000,000
- * dispatched rows in the table (written by one SQL statement, dispatched in the ten minutes before: within the
- * sweeper's retention, which would otherwise spend the measurement deleting them), the
+ * dispatched rows in the table at a point's first measurement (the earlier measurements' own rows, topped up by one
+ * SQL statement whose rows were dispatched in the ten minutes before: within the sweeper's retention, which would
+ * otherwise spend the measurement deleting them), the
  * latency of adding one message in its own transaction (what {@code post} and {@code depositPost} cost; p50 and p99
  * of 2,000) and the rate at which {@code OutboxSweeper}, with its default batch and in-flight settings, sends 10,000
  * outstanding rows to RabbitMQ with confirms; each point the median of three measurements ({@code -Drepeats=N}),
@@ -26,8 +27,10 @@ public final class OutboxHistoryBenchmark {
     private static final int OUTSTANDING = 10_000;
     private static final int ADDS = 2_000;
     /**
-     * Measurements per point, whose medians the curve shows: one sweep of 10,000 rows takes about a second, and
-     * single ones read 11,378 and 16,062 msgs/s at the same point of one warm run.
+     * Measurements per point, whose medians the curve shows (an odd count: of an even one the upper middle): one
+     * sweep of 10,000 rows takes about a second, and single ones read 11,378 and 16,062 msgs/s at the same point of
+     * one warm run. Each measurement leaves its {@value #OUTSTANDING} rows dispatched, so a point's measurements see
+     * its history plus those of the measurements before them; the next point's history is topped up to its size.
      */
     private static final int REPEATS = Integer.getInteger("repeats", 3);
 
@@ -38,6 +41,9 @@ public final class OutboxHistoryBenchmark {
     }
 
     private static void measure() throws Exception {
+        if (REPEATS < 1) {
+            throw new IllegalArgumentException("-Drepeats=" + REPEATS + ": at least one measurement per point");
+        }
         String table = OutboxSweepBenchmark.table("bench_history_");
         try (HikariDataSource dataSource = OutboxSweepBenchmark.postgres();
                 RabbitMqBench bench = new RabbitMqBench();
@@ -57,13 +63,15 @@ public final class OutboxHistoryBenchmark {
                 long history = 0;
                 for (String size : System.getProperty("history", "0,100000,1000000").split(",")) {
                     long target = Long.parseLong(size.trim());
-                    history += addHistory(dataSource, table, target - history);
+                    history += addHistory(dataSource, table, target - history); // tops up to the target
+                    long point = history;
                     double[][] repeats = new double[REPEATS][];
                     for (int r = 0; r < REPEATS; r++) {
                         repeats[r] = measure(bench, producer, outbox, history);
                         System.out.printf(Locale.ROOT, "outbox with %d dispatched rows, measurement %d: add p50 %.3f "
                                 + "ms, p99 %.3f ms; sweep %.0f msgs/s%n", history, r + 1, repeats[r][0],
                                 repeats[r][1], repeats[r][2]);
+                        history += OUTSTANDING; // the measurement's own rows, dispatched now, are history too
                     }
                     double[] figures = new double[3];
                     for (int f = 0; f < figures.length; f++) {
@@ -71,13 +79,14 @@ public final class OutboxHistoryBenchmark {
                         for (int r = 0; r < REPEATS; r++) {
                             column[r] = repeats[r][f];
                         }
-                        figures[f] = PostThroughputBenchmark.median(column);
+                        figures[f] = RabbitMqBench.median(column);
                     }
-                    System.out.printf(Locale.ROOT, "outbox with %d dispatched rows (medians): add p50 %.3f ms, p99 "
-                            + "%.3f ms; sweep %.0f msgs/s%n", history, figures[0], figures[1], figures[2]);
+                    System.out.printf(Locale.ROOT, "outbox with %d to %d dispatched rows (medians): add p50 %.3f ms, "
+                            + "p99 %.3f ms; sweep %.0f msgs/s%n", point, history - OUTSTANDING, figures[0], figures[1],
+                            figures[2]);
                     System.out.printf(Locale.ROOT, "CURVE curve=outbox-history x=%d xlabel=\"dispatched rows in the "
                             + "outbox table\" series=postgresql add-p50-ms=%.3f add-p99-ms=%.3f sweep-msgs/s=%.0f%n",
-                            history, figures[0], figures[1], figures[2]);
+                            point, figures[0], figures[1], figures[2]);
                 }
             } finally {
                 OutboxSweepBenchmark.drop(dataSource, table);
