@@ -365,21 +365,25 @@ final class RabbitMqBench implements AutoCloseable {
      * ~42 us per message measured for Courier, 5 us for raw), and that compile time was counted as CPU per message.
      */
     static void warmUp(String what, Measurement round) throws Exception {
-        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
         long compiled = 0;
         int rounds = 0;
         while (rounds < MAX_WARM_UP_ROUNDS) {
-            long before = timed ? jit.getTotalCompilationTime() : 0;
+            long before = compilationMillis();
             round.run();
             rounds++;
-            compiled = timed ? jit.getTotalCompilationTime() - before : 0;
+            compiled = compilationMillis() - before;
             if (rounds >= 2 && compiled < 50) {
                 break;
             }
         }
         System.out.printf(Locale.ROOT, "%s: %d warm-up round(s), the last compiling for %d ms%n", what, rounds,
                 compiled);
+    }
+
+    /** HotSpot's total compilation time so far, in milliseconds (JIT threads, all tiers); 0 where not monitored. */
+    static long compilationMillis() {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     /** Runs a program and exits: the client's connection threads would otherwise keep a failed run alive. */

@@ -145,18 +145,24 @@ public final class RabbitMqFullStackBenchmark {
         double[] rawRate = new double[rounds];
         long courierCpu = 0;
         long rawCpu = 0;
+        long courierJit = 0; // ms compiling during each side's unpaced runs: counted in their CPU
+        long rawJit = 0;
         List<long[]> courierLatencies = new ArrayList<>();
         List<long[]> rawLatencies = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             boolean courierFirst = r % 2 == 0;
             for (boolean side : courierFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
                 System.gc();
+                long jit = RabbitMqBench.compilationMillis();
                 RabbitMqBench.Result result = side ? courier.run(n, 0) : raw(bench, performers, n, 0);
+                jit = RabbitMqBench.compilationMillis() - jit;
                 (side ? courierRate : rawRate)[r] = result.rate();
                 if (side) {
                     courierCpu += result.cpuNanos();
+                    courierJit += jit;
                 } else {
                     rawCpu += result.cpuNanos();
+                    rawJit += jit;
                 }
             }
             for (int s = 0; s < PACED_SEGMENTS; s++) { // short paced runs that alternate: a stall hits one of many
@@ -181,6 +187,9 @@ public final class RabbitMqFullStackBenchmark {
                 + "ms, raw %.2f ms, ratio %.2f; client CPU per message courier %.1f us, raw %.1f us, ratio %.2f%n",
                 performers, rate, rateBase, rate / rateBase, paced, p99, p99Base, p99 / p99Base, cpu, cpuBase,
                 cpu / cpuBase);
+        System.out.printf(Locale.ROOT, "%d performer(s): JIT compiling during the unpaced runs courier %d ms (%.1f us "
+                + "per message), raw %d ms (%.1f us)%n", performers, courierJit, courierJit * 1e3 / ((double) n * rounds),
+                rawJit, rawJit * 1e3 / ((double) n * rounds));
         String name = "e2e.rabbitmq.fullstack" + (performers == 1 ? "" : "." + performers);
         System.out.println("BENCH name=" + name + ".rate figure=" + RabbitMqBench.format(rate)
                 + " unit=msgs/s baseline=" + RabbitMqBench.format(rateBase) + " target=ratio>=0.9");
