@@ -134,18 +134,18 @@ public final class OutboxSweepBenchmark {
     private static double[] round(int rows, boolean relayFirst, Cpu[] cpus, HikariDataSource dataSource, String table,
             JdbcOutbox outbox, RabbitMqBench bench, MessageProducer producer, int batch) throws Exception {
         double[] rates = new double[3];
-        Cpu.Mark rawStart = Cpu.mark();
+        Cpu.Mark rawStart = Cpu.mark(dataSource);
         rates[0] = bench.rawPublish(rows, 0);
-        cpus[0].add(rawStart, rows);
+        cpus[0].add(rawStart, rows, "raw publish", rates[0], dataSource);
         purge(bench);
         for (boolean relaySide : relayFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
             truncate(dataSource, table); // every pass starts from the same table
             fill(outbox, bench, rows);
             int side = relaySide ? 1 : 2;
-            Cpu.Mark mark = Cpu.mark();
+            Cpu.Mark mark = Cpu.mark(dataSource);
             rates[side] = relaySide ? relay(dataSource, table, bench, rows, batch)
                     : sweep(outbox, producer, rows, batch);
-            cpus[side].add(mark, rows);
+            cpus[side].add(mark, rows, relaySide ? "relay" : "courier", rates[side], dataSource);
             purge(bench);
         }
         return rates;
@@ -164,19 +164,33 @@ public final class OutboxSweepBenchmark {
         private long machineTicks;
         private long messages;
 
-        record Mark(long processNanos, long brokerTicks, long databaseTicks, long machineTicks) {}
+        /** Also the broker's system ticks and bytes written, and the database's checkpoints, for each pass's line. */
+        record Mark(long processNanos, long brokerTicks, long databaseTicks, long machineTicks, long brokerSystemTicks,
+                long brokerWritten, long checkpoints) {}
 
-        static Mark mark() {
+        static Mark mark(HikariDataSource dataSource) {
             return new Mark(RabbitMqBench.processCpuNanos(), commandTicks("beam.smp"), commandTicks("postgres"),
-                    machineBusyTicks());
+                    machineBusyTicks(), commandSystemTicks("beam.smp"), writtenBytes("beam.smp"),
+                    checkpoints(dataSource));
         }
 
-        void add(Mark from, int moved) {
+        /**
+         * Adds one pass of {@code moved} messages and prints its line: the side, its rate, and the broker's CPU per
+         * message (user and system), the bytes it wrote per message and the database's checkpoints meanwhile.
+         */
+        void add(Mark from, int moved, String side, double rate, HikariDataSource dataSource) {
+            long broker = commandTicks("beam.smp") - from.brokerTicks();
+            long brokerSystem = commandSystemTicks("beam.smp") - from.brokerSystemTicks();
             processNanos += RabbitMqBench.processCpuNanos() - from.processNanos();
-            brokerTicks += commandTicks("beam.smp") - from.brokerTicks();
+            brokerTicks += broker;
             databaseTicks += commandTicks("postgres") - from.databaseTicks();
             machineTicks += machineBusyTicks() - from.machineTicks();
             messages += moved;
+            double perTick = 1e6 / ThreadCpu.TICKS_PER_SECOND / moved;
+            System.out.printf(Locale.ROOT, "  pass %s: %.0f msgs/s; the broker %.1f us a message (%.1f in the kernel), "
+                    + "wrote %.0f bytes a message; database checkpoints meanwhile %d%n", side, rate, broker * perTick,
+                    brokerSystem * perTick, (writtenBytes("beam.smp") - from.brokerWritten()) / (double) moved,
+                    checkpoints(dataSource) - from.checkpoints());
         }
 
         @Override
@@ -267,6 +281,49 @@ public final class OutboxSweepBenchmark {
                 }
             });
             return ticks[0];
+        }
+
+        /** System clock ticks of the running processes named {@code command}. */
+        private static long commandSystemTicks(String command) {
+            long[] ticks = {0};
+            eachProcess("[0-9]*", process -> {
+                String stat = Files.readString(process.resolve("stat"));
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                if (open >= 0 && close >= 0 && stat.substring(open + 1, close).equals(command)) {
+                    ticks[0] += Long.parseLong(stat.substring(close + 2).split(" ")[12]); // stime: field 15
+                }
+            });
+            return ticks[0];
+        }
+
+        /** Bytes the running processes named {@code command} caused to be written ({@code write_bytes}, /proc/<pid>/io). */
+        private static long writtenBytes(String command) {
+            long[] bytes = {0};
+            eachProcess("[0-9]*", process -> {
+                String stat = Files.readString(process.resolve("stat"));
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                if (open >= 0 && close >= 0 && stat.substring(open + 1, close).equals(command)) {
+                    for (String line : Files.readAllLines(process.resolve("io"))) {
+                        if (line.startsWith("write_bytes:")) {
+                            bytes[0] += Long.parseLong(line.substring(12).trim());
+                        }
+                    }
+                }
+            });
+            return bytes[0];
+        }
+
+        /** The database's checkpoints so far (timed and requested), or -1 when they cannot be read. */
+        private static long checkpoints(HikariDataSource dataSource) {
+            try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+                    ResultSet row = statement.executeQuery(
+                            "SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter")) {
+                return row.next() ? row.getLong(1) : -1;
+            } catch (java.sql.SQLException e) {
+                return -1;
+            }
         }
 
         /** Reads what {@link #eachProcess} hands it. */
