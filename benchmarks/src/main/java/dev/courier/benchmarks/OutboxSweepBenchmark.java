@@ -270,49 +270,46 @@ public final class OutboxSweepBenchmark {
          * pooled and stay).
          */
         private static long commandTicks(String command) {
-            long[] ticks = {0};
-            eachProcess("[0-9]*", process -> { // not Linux: none, and the figure reads 0
-                String stat = Files.readString(process.resolve("stat"));
-                int open = stat.indexOf('(');
-                int close = stat.lastIndexOf(')');
-                if (open >= 0 && close >= 0 && stat.substring(open + 1, close).equals(command)) {
-                    String[] fields = stat.substring(close + 2).split(" "); // from the state, field 3
-                    ticks[0] += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime: 14, 15
-                }
-            });
-            return ticks[0];
+            return sumOver(command, (process, fields) -> Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
         }
 
         /** System clock ticks of the running processes named {@code command}. */
         private static long commandSystemTicks(String command) {
-            long[] ticks = {0};
-            eachProcess("[0-9]*", process -> {
-                String stat = Files.readString(process.resolve("stat"));
-                int open = stat.indexOf('(');
-                int close = stat.lastIndexOf(')');
-                if (open >= 0 && close >= 0 && stat.substring(open + 1, close).equals(command)) {
-                    ticks[0] += Long.parseLong(stat.substring(close + 2).split(" ")[12]); // stime: field 15
-                }
-            });
-            return ticks[0];
+            return sumOver(command, (process, fields) -> Long.parseLong(fields[12]));
         }
 
         /** Bytes the running processes named {@code command} caused to be written ({@code write_bytes}, /proc/<pid>/io). */
         private static long writtenBytes(String command) {
-            long[] bytes = {0};
+            return sumOver(command, (process, fields) -> {
+                for (String line : Files.readAllLines(process.resolve("io"))) {
+                    if (line.startsWith("write_bytes:")) {
+                        return Long.parseLong(line.substring(12).trim());
+                    }
+                }
+                return 0;
+            });
+        }
+
+        /** Reads a figure of one process: its directory in /proc, and the fields of its stat from the state on. */
+        private interface Figure {
+            long of(Path process, String[] stat) throws IOException;
+        }
+
+        /**
+         * The sum of {@code figure} over the running processes named {@code command}; 0 where there is none (or this
+         * is not Linux). Fields of {@code stat} start with the state (field 3): utime (14) is at index 11.
+         */
+        private static long sumOver(String command, Figure figure) {
+            long[] sum = {0};
             eachProcess("[0-9]*", process -> {
                 String stat = Files.readString(process.resolve("stat"));
                 int open = stat.indexOf('(');
                 int close = stat.lastIndexOf(')');
                 if (open >= 0 && close >= 0 && stat.substring(open + 1, close).equals(command)) {
-                    for (String line : Files.readAllLines(process.resolve("io"))) {
-                        if (line.startsWith("write_bytes:")) {
-                            bytes[0] += Long.parseLong(line.substring(12).trim());
-                        }
-                    }
+                    sum[0] += figure.of(process, stat.substring(close + 2).split(" "));
                 }
             });
-            return bytes[0];
+            return sum[0];
         }
 
         /** The database's checkpoints so far (timed and requested), or -1 when they cannot be read. */
