@@ -132,6 +132,12 @@ public final class RabbitMqFullStackBenchmark {
      * One performer count: Courier with that many performers against the raw client with that many consumers
      * (channels); rates and CPU per message from unpaced runs, p99 from paced ones.
      */
+    /** Four percentiles of a side's paced latencies, in milliseconds. */
+    private static String spread(RabbitMqBench.Result latencies) {
+        return String.format(Locale.ROOT, "%.3f / %.3f / %.3f / %.3f ms", latencies.percentileMillis(0.5),
+                latencies.percentileMillis(0.9), latencies.percentileMillis(0.99), latencies.percentileMillis(0.999));
+    }
+
     private static void measure(RabbitMqBench bench, Courier courier, int performers, int n, int paced)
             throws Exception {
         int rounds = 3;
@@ -187,6 +193,9 @@ public final class RabbitMqFullStackBenchmark {
                 + "ms, raw %.2f ms, ratio %.2f; client CPU per message courier %.1f us, raw %.1f us, ratio %.2f%n",
                 performers, rate, rateBase, rate / rateBase, paced, p99, p99Base, p99 / p99Base, cpu, cpuBase,
                 cpu / cpuBase);
+        System.out.printf(Locale.ROOT, "%d performer(s): latency at %d msgs/s, p50 / p90 / p99 / p99.9, courier %s, raw "
+                + "%s%n", performers, paced, spread(RabbitMqBench.pooled(courierLatencies)),
+                spread(RabbitMqBench.pooled(rawLatencies)));
         System.out.printf(Locale.ROOT, "%d performer(s): JIT compiling during the unpaced runs courier %d ms (%.1f us "
                 + "per message), raw %d ms (%.1f us)%n", performers, courierJit, courierJit * 1e3 / ((double) n * rounds),
                 rawJit, rawJit * 1e3 / ((double) n * rounds));
@@ -203,6 +212,7 @@ public final class RabbitMqFullStackBenchmark {
             throws Exception {
         bench.purge();
         RabbitMqBench.Draining draining = bench.rawConsume(consumers, n, JSON_JOBS);
+        RabbitMqBench.awaitQuietCompilers();
         ThreadCpu before = ThreadCpu.snapshot();
         long cpu = RabbitMqBench.processCpuNanos();
         long start = System.nanoTime();
@@ -261,6 +271,7 @@ public final class RabbitMqFullStackBenchmark {
                                     .transport(bench.transport).build())
                             .build().start()) {
                 List<CompletableFuture<UUID>> posted = new ArrayList<>(n);
+                RabbitMqBench.awaitQuietCompilers();
                 ThreadCpu before = ThreadCpu.snapshot();
                 long cpu = RabbitMqBench.processCpuNanos();
                 long start = System.nanoTime();
