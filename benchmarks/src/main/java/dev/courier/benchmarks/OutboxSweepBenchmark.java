@@ -270,12 +270,12 @@ public final class OutboxSweepBenchmark {
          * pooled and stay).
          */
         private static long commandTicks(String command) {
-            return sumOver(command, (process, fields) -> Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+            return sumOver(command, (process, stat) -> ThreadCpu.busyTicks(stat));
         }
 
         /** System clock ticks of the running processes named {@code command}. */
         private static long commandSystemTicks(String command) {
-            return sumOver(command, (process, fields) -> Long.parseLong(fields[12]));
+            return sumOver(command, (process, stat) -> Long.parseLong(ThreadCpu.statFields(stat)[12]));
         }
 
         /** Bytes the running processes named {@code command} caused to be written ({@code write_bytes}, /proc/<pid>/io). */
@@ -290,14 +290,14 @@ public final class OutboxSweepBenchmark {
             });
         }
 
-        /** Reads a figure of one process: its directory in /proc, and the fields of its stat from the state on. */
+        /** Reads a figure of one process: its directory in /proc, and its stat line. */
         private interface Figure {
-            long of(Path process, String[] stat) throws IOException;
+            long of(Path process, String stat) throws IOException;
         }
 
         /**
          * The sum of {@code figure} over the running processes named {@code command}; 0 where there is none (or this
-         * is not Linux). Fields of {@code stat} start with the state (field 3): utime (14) is at index 11.
+         * is not Linux).
          */
         private static long sumOver(String command, Figure figure) {
             long[] sum = {0};
@@ -306,7 +306,7 @@ public final class OutboxSweepBenchmark {
                 int open = stat.indexOf('(');
                 int close = stat.lastIndexOf(')');
                 if (open >= 0 && close >= 0 && stat.substring(open + 1, close).equals(command)) {
-                    sum[0] += figure.of(process, stat.substring(close + 2).split(" "));
+                    sum[0] += figure.of(process, stat);
                 }
             });
             return sum[0];

@@ -390,37 +390,15 @@ final class RabbitMqBench implements AutoCloseable {
      */
     static void awaitQuietCompilers() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        long ticks = compilerTicks();
+        long ticks = ThreadCpu.compilerTicks();
         while (ticks >= 0 && System.nanoTime() - deadline < 0) {
             Thread.sleep(50);
-            long now = compilerTicks();
+            long now = ThreadCpu.compilerTicks();
             if (now == ticks) {
                 return;
             }
             ticks = now;
         }
-    }
-
-    /** CPU clock ticks of this JVM's JIT compiler threads so far, or -1 where /proc/self/task cannot be read. */
-    private static long compilerTicks() {
-        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
-        if (tasks == null) {
-            return -1;
-        }
-        long ticks = 0;
-        for (java.io.File task : tasks) {
-            try {
-                String name = java.nio.file.Files.readString(task.toPath().resolve("comm"));
-                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                    String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-                }
-            } catch (IOException | RuntimeException e) {
-                // the thread ended meanwhile
-            }
-        }
-        return ticks;
     }
 
     /** HotSpot's total compilation time so far, in milliseconds (JIT threads, all tiers); 0 where not monitored. */

@@ -128,16 +128,16 @@ public final class RabbitMqFullStackBenchmark {
         }
     }
 
-    /**
-     * One performer count: Courier with that many performers against the raw client with that many consumers
-     * (channels); rates and CPU per message from unpaced runs, p99 from paced ones.
-     */
     /** Four percentiles of a side's paced latencies, in milliseconds. */
     private static String spread(RabbitMqBench.Result latencies) {
         return String.format(Locale.ROOT, "%.3f / %.3f / %.3f / %.3f ms", latencies.percentileMillis(0.5),
                 latencies.percentileMillis(0.9), latencies.percentileMillis(0.99), latencies.percentileMillis(0.999));
     }
 
+    /**
+     * One performer count: Courier with that many performers against the raw client with that many consumers
+     * (channels); rates and CPU per message from unpaced runs, p99 from paced ones.
+     */
     private static void measure(RabbitMqBench bench, Courier courier, int performers, int n, int paced)
             throws Exception {
         int rounds = 3;

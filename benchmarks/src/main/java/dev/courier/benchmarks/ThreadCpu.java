@@ -73,15 +73,47 @@ final class ThreadCpu {
                     }
                 }
                 String name = Files.readString(new File(task, "comm").toPath()).trim().replaceAll("\\d+$", "");
-                String stat = Files.readString(new File(task, "stat").toPath());
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                long ticks = busyTicks(Files.readString(new File(task, "stat").toPath()));
                 snapshot.switches.put(task.getName(), new Switches(name, voluntary, involuntary, ticks));
             } catch (IOException | RuntimeException e) {
                 // the thread ended meanwhile
             }
         }
         return snapshot;
+    }
+
+    /**
+     * User plus system clock ticks (utime and stime, fields 14 and 15) of a {@code /proc/<pid>[/task/<tid>]/stat}
+     * line; the fields are counted after the command's closing parenthesis, as a command may hold spaces.
+     */
+    static long busyTicks(String stat) {
+        String[] fields = statFields(stat);
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    /** The fields of a {@code stat} line from the state (field 3) on: utime (14) at index 11, stime (15) at 12. */
+    static String[] statFields(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    }
+
+    /** CPU clock ticks of this JVM's JIT compiler threads so far, or -1 where /proc/self/task cannot be read. */
+    static long compilerTicks() {
+        File[] tasks = new File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return -1;
+        }
+        long ticks = 0;
+        for (File task : tasks) {
+            try {
+                String name = Files.readString(new File(task, "comm").toPath());
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    ticks += busyTicks(Files.readString(new File(task, "stat").toPath()));
+                }
+            } catch (IOException | RuntimeException e) {
+                // the thread ended meanwhile
+            }
+        }
+        return ticks;
     }
 
     /**
