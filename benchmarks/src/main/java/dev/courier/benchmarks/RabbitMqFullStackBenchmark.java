@@ -45,12 +45,13 @@ public final class RabbitMqFullStackBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * Paced runs per side and round, 2,000 messages each (two seconds at the default {@code pacedRate}): 18,000
-     * latencies per side in all, so that 180 are worse than the p99 and no one stall of a shared machine decides it
-     * (with one run per round, 60 were, and the four-performer p99 read 0.59 to 12.07x raw's in eleven full runs,
-     * most with no change to the consuming path).
+     * Paced runs per side and round ({@code -DpacedSegments}), 2,000 messages each (two seconds at the default
+     * {@code pacedRate}): 54,000 latencies per side in all, so that 540 are worse than the p99. With one run per
+     * round (6,000 a side) the four-performer p99 read 0.59 to 12.07x raw's in eleven full runs, most with no change
+     * to the consuming path; with three (18,000) 0.79 to 1.55x in ten. Each round's own p99s are printed too, so that
+     * the spread of one third of the sample shows next to the pooled figure.
      */
-    private static final int PACED_SEGMENTS = 3;
+    private static final int PACED_SEGMENTS = Integer.getInteger("pacedSegments", 9);
 
     /**
      * The raw side's work per message, as hand-written application code would do it: the same record written to
@@ -156,6 +157,7 @@ public final class RabbitMqFullStackBenchmark {
         List<long[]> courierLatencies = new ArrayList<>();
         List<long[]> rawLatencies = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
+            int pacedBefore = courierLatencies.size();
             boolean courierFirst = r % 2 == 0;
             for (boolean side : courierFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
                 System.gc();
@@ -179,8 +181,13 @@ public final class RabbitMqFullStackBenchmark {
                             : raw(bench, performers, 2 * paced, paced)).latencies());
                 }
             }
-            System.out.printf(Locale.ROOT, "%d performer(s), round %d: courier %.0f msgs/s, raw %.0f msgs/s%n",
-                    performers, r + 1, courierRate[r], rawRate[r]);
+            double roundP99 = RabbitMqBench.pooled(courierLatencies.subList(pacedBefore, courierLatencies.size()))
+                    .percentileMillis(0.99);
+            double roundP99Base = RabbitMqBench.pooled(rawLatencies.subList(pacedBefore, rawLatencies.size()))
+                    .percentileMillis(0.99);
+            System.out.printf(Locale.ROOT, "%d performer(s), round %d: courier %.0f msgs/s, raw %.0f msgs/s; this "
+                    + "round's paced p99 courier %.3f ms, raw %.3f ms, ratio %.2f%n", performers, r + 1,
+                    courierRate[r], rawRate[r], roundP99, roundP99Base, roundP99 / roundP99Base);
         }
         double rate = RabbitMqBench.overall(courierRate);
         double rateBase = RabbitMqBench.overall(rawRate);
