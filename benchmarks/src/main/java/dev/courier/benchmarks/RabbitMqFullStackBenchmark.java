@@ -48,8 +48,8 @@ public final class RabbitMqFullStackBenchmark {
      * Paced runs per side and round ({@code -DpacedSegments}), 2,000 messages each (two seconds at the default
      * {@code pacedRate}): 54,000 latencies per side in all, so that 540 are worse than the p99. With one run per
      * round (6,000 a side) the four-performer p99 read 0.59 to 12.07x raw's in eleven full runs, most with no change
-     * to the consuming path; with three (18,000) 0.79 to 1.55x in ten. Each round's own p99s are printed too, so that
-     * the spread of one third of the sample shows next to the pooled figure.
+     * to the consuming path; with three (18,000) 0.79 to 1.55x in eleven. Each round's own p99s are printed too, so
+     * that the spread of one third of the sample shows next to the pooled figure.
      */
     private static final int PACED_SEGMENTS = Integer.getInteger("pacedSegments", 9);
 
