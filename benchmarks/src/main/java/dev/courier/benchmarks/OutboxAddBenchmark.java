@@ -26,8 +26,11 @@ import java.util.UUID;
  * JdbcOutbox#add} with a {@link JdbcTransaction}, against plain JDBC inserting the same two rows (same columns, same
  * values, a prepared statement each) in the same run, on H2 in memory and on PostgreSQL. Single (one order, one
  * message per transaction) and batched (ten of each per transaction). Many short rounds alternate between the two so that
- * table growth and machine noise hit both alike; the figure is the median of the rounds. Target: Courier at least
- * 0.85x the plain JDBC throughput. Prints {@code BENCH} lines (format in benchmarks/README.md).
+ * machine noise hits both alike; the figure is the median of the rounds. Every round starts from empty tables, emptied
+ * before its clock starts: an in-memory H2 keeps every row on the heap, and with the tables left to grow the live heap
+ * passed 1 GiB of the 2 GiB within a minute, so that concurrent marking and 50–115 ms mixed collections, not the
+ * inserts, decided which rounds were slow. Target: Courier at least 0.85x the plain JDBC throughput. Prints {@code
+ * BENCH} lines (format in benchmarks/README.md).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.courier.benchmarks.OutboxAddBenchmark</pre>
  *
@@ -133,8 +136,11 @@ public final class OutboxAddBenchmark {
      */
     private record Round(double wallRate, double cpuRate) {}
 
-    /** Runs transactions for one round. */
+    /** Runs transactions for one round, from empty tables. */
     private Round round(int batch, boolean courier) throws SQLException {
+        for (String table : List.of(orders, courierTable, plainTable)) {
+            execute("TRUNCATE TABLE " + table);
+        }
         long start = System.nanoTime();
         long cpuStart = THREADS.getCurrentThreadCpuTime();
         long deadline = start + ROUND_NANOS;
