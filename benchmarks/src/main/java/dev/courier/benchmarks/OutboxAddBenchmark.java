@@ -28,8 +28,8 @@ import java.util.UUID;
  * message per transaction) and batched (ten of each per transaction). Many short rounds alternate between the two so that
  * machine noise hits both alike; the figure is the median of the rounds. Every round starts from empty tables, emptied
  * before its clock starts: an in-memory H2 keeps every row on the heap, and with the tables left to grow the live heap
- * passed 1 GiB of the 2 GiB within a minute, so that concurrent marking and 50–115 ms mixed collections, not the
- * inserts, decided which rounds were slow. Target: Courier at least 0.85x the plain JDBC throughput. Prints {@code
+ * passed 1 GiB of the 2 GiB within a minute, and collections that copied the tables' rows (pauses up to 330 ms) and
+ * marking cycles of about 2 s, not the inserts, decided which rounds were slow. Target: Courier at least 0.85x the plain JDBC throughput. Prints {@code
  * BENCH} lines (format in benchmarks/README.md).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.courier.benchmarks.OutboxAddBenchmark</pre>
