@@ -25,12 +25,12 @@ import java.util.UUID;
  * End-to-end: one business transaction that inserts an order row and its outbox message, through {@link
  * JdbcOutbox#add} with a {@link JdbcTransaction}, against plain JDBC inserting the same two rows (same columns, same
  * values, a prepared statement each) in the same run, on H2 in memory and on PostgreSQL. Single (one order, one
- * message per transaction) and batched (ten of each per transaction). Many short rounds alternate between the two so that
- * machine noise hits both alike; the figure is the median of the rounds. Every round starts from empty tables, emptied
- * before its clock starts: an in-memory H2 keeps every row on the heap, and with the tables left to grow the live heap
- * passed 1 GiB of the 2 GiB within a minute, and collections that copied the tables' rows (pauses up to 330 ms) and
- * marking cycles of about 2 s, not the inserts, decided which rounds were slow. Target: Courier at least 0.85x the plain JDBC throughput. Prints {@code
- * BENCH} lines (format in benchmarks/README.md).
+ * message per transaction) and batched (ten of each per transaction). Many short rounds alternate between the two so
+ * that machine noise hits both alike; the figure is the median of the rounds. Every round starts from empty tables,
+ * emptied before its clock starts: an in-memory H2 keeps every row on the heap, and with the tables left to grow the
+ * live heap passed 1 GiB of the 2 GiB within a minute, and collections that copied the tables' rows (pauses up to
+ * 333 ms) and marking cycles of 1.6-3.1 s, not the inserts, decided which rounds were slow. Target: Courier at least
+ * 0.85x the plain JDBC throughput. Prints {@code BENCH} lines (format in benchmarks/README.md).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.courier.benchmarks.OutboxAddBenchmark</pre>
  *
