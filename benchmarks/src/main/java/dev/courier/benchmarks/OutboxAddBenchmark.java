@@ -51,6 +51,8 @@ public final class OutboxAddBenchmark {
     private final String courierTable;
     private final String plainTable;
     private final JdbcOutbox outbox;
+    /** Every table this run created: emptied before each round, dropped at the end. */
+    private final List<String> tables;
 
     private OutboxAddBenchmark(String url) {
         HikariConfig config = new HikariConfig();
@@ -61,6 +63,7 @@ public final class OutboxAddBenchmark {
         this.orders = "bench_orders_" + suffix;
         this.courierTable = "bench_outbox_" + suffix;
         this.plainTable = "bench_plain_" + suffix;
+        this.tables = List.of(orders, courierTable, plainTable);
         execute("CREATE TABLE " + orders + " (id VARCHAR(36) PRIMARY KEY, customer VARCHAR(100), amount BIGINT)");
         this.outbox = JdbcOutbox.builder(dataSource).table(courierTable).createTables(true).build();
         // The baseline writes into a table of the very same shape.
@@ -138,7 +141,7 @@ public final class OutboxAddBenchmark {
 
     /** Runs transactions for one round, from empty tables. */
     private Round round(int batch, boolean courier) throws SQLException {
-        for (String table : List.of(orders, courierTable, plainTable)) {
+        for (String table : tables) {
             execute("TRUNCATE TABLE " + table);
         }
         long start = System.nanoTime();
@@ -246,7 +249,7 @@ public final class OutboxAddBenchmark {
     }
 
     private void close() {
-        for (String table : List.of(orders, courierTable, plainTable)) {
+        for (String table : tables) {
             execute("DROP TABLE IF EXISTS " + table);
         }
         dataSource.close();
