@@ -45,7 +45,12 @@ class RequeueScenarioTest {
                 for (int i = 0; i < MESSAGES; i++) {
                     rig.processor.post(new Work(Request.newId(), i));
                 }
-                Await.until(Duration.ofSeconds(60), MESSAGES + " dead letters", () -> rig.deadLetters() == MESSAGES);
+                // At least: a duplicate dead letter fails the count of reasons below, not this wait. On a timeout the
+                // error says where the messages are (queues as ready/unacked) and how often each was handled.
+                Await.until(Duration.ofSeconds(60), () -> MESSAGES + " dead letters; there are " + rig.deadLetters()
+                        + ", handlings per message " + handlings.values().stream().map(List::size).toList()
+                        + ", the scenario's queues:" + Services.queuesStartingWith(rig.prefix),
+                        () -> rig.deadLetters() >= MESSAGES);
             }
             List<Duration> gaps = new ArrayList<>();
             handlings.values().forEach(times -> {

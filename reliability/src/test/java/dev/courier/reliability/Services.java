@@ -147,14 +147,39 @@ final class Services {
 
     /** {ready, unacknowledged} of a queue, from the broker's own listing. */
     static long[] queueCounts(String queue) {
-        for (String line : ctl("list_queues", "-q", "--no-table-headers", "name", "messages_ready",
-                "messages_unacknowledged").split("\n")) {
-            String[] cols = line.trim().split("\\s+");
-            if (cols.length == 3 && cols[0].equals(queue)) {
-                return new long[] {Long.parseLong(cols[1]), Long.parseLong(cols[2])};
+        for (String[] row : queueRows()) {
+            if (row[0].equals(queue)) {
+                return new long[] {Long.parseLong(row[1]), Long.parseLong(row[2])};
             }
         }
         throw new AssertionError("no queue " + queue);
+    }
+
+    /** Every queue the broker lists, as name, messages ready and messages unacknowledged. */
+    private static List<String[]> queueRows() {
+        List<String[]> rows = new ArrayList<>();
+        for (String line : ctl("list_queues", "-q", "--no-table-headers", "name", "messages_ready",
+                "messages_unacknowledged").split("\n")) {
+            String[] cols = line.trim().split("\\s+");
+            if (cols.length == 3) {
+                rows.add(cols);
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Every queue whose name starts with {@code prefix}, as {@code name ready/unacked}, one per line: where a
+     * scenario's messages are when a wait for them times out (a delay level, the work queue, the unroutable queue).
+     */
+    static String queuesStartingWith(String prefix) {
+        StringBuilder queues = new StringBuilder();
+        for (String[] row : queueRows()) {
+            if (row[0].startsWith(prefix)) {
+                queues.append("\n  ").append(row[0]).append(' ').append(row[1]).append('/').append(row[2]);
+            }
+        }
+        return queues.length() == 0 ? " none" : queues.toString();
     }
 
     /** Deletes every queue whose name starts with {@code prefix}, and the exchanges named. */
