@@ -213,7 +213,10 @@ final class Settler {
 
     /**
      * Puts a copy of a redelivered message at the end of its own queue with its count of unsettled deliveries in
-     * {@link WireFormat#DELIVERIES}, then acks the original: a classic queue keeps no such count itself.
+     * {@link WireFormat#DELIVERIES}, then acks the original: a classic queue keeps no such count itself. The copy
+     * goes through the delay exit addressed to this queue alone, as a requeued copy does, so that it keeps its
+     * handled count (trusted only from there); a reply queue, which the exit does not reach and whose messages are
+     * never requeued, takes it through the default exchange.
      */
     void recount(Message message, Receipt receipt, int deliveries) {
         settling.lock();
@@ -224,7 +227,14 @@ final class Settler {
             Map<String, Object> headers = copyHeaders(receipt.properties());
             headers.put(WireFormat.DELIVERIES, deliveries);
             headers.putIfAbsent(WireFormat.TOPIC, message.topic());
-            republish("", queue, headers, message, receipt, "count the redelivery of");
+            if (Topology.isReplyQueue(queue)) {
+                republish("", queue, headers, message, receipt, "count the redelivery of");
+                return;
+            }
+            headers.remove(WireFormat.DELAY_TARGET); // else the exit would route it to every channel of the topic
+            headers.put(WireFormat.RETRY_QUEUE, queue);
+            headers.put(WireFormat.HANDLED_COUNT, receipt.handledCount()); // the trusted count, not a producer's
+            republish(topology.delayExit(), "", headers, message, receipt, "count the redelivery of");
         } finally {
             settling.unlock();
         }

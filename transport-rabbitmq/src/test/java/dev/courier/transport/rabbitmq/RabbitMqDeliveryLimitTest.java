@@ -86,6 +86,34 @@ class RabbitMqDeliveryLimitTest {
         assertThat(fixture.deadLetters(spec)).hasSize(1);
     }
 
+    @ParameterizedTest
+    @EnumSource(QueueType.class)
+    void aRequeuedMessageRedeliveredAfterACrashKeepsItsHandledCount(QueueType type) throws Exception {
+        ChannelSpec spec = channel(b -> b.defaultQueueType(type).deliveryLimit(5));
+        Message sent = message(spec.topic());
+        confirm(fixture.producer().send(sent));
+        try (RabbitMqConsumer first = fixture.transport().createConsumer(spec)) {
+            Message got = RabbitMqTransportTest.receive(first);
+            assertThat(got.header().handledCount()).isZero();
+            first.requeue(got, Duration.ZERO);
+            Message again = RabbitMqTransportTest.receive(first);
+            assertThat(again.id()).isEqualTo(sent.id());
+            assertThat(again.header().handledCount()).as("after one requeue").isEqualTo(1);
+            // Closed without settling it, as a crashed consumer would: the broker redelivers it.
+        }
+        RabbitMqConsumer second = fixture.consumer(spec);
+        Message redelivered = RabbitMqTransportTest.receive(second);
+        assertThat(redelivered.id()).isEqualTo(sent.id());
+        assertThat(redelivered.header().handledCount()).as("after one requeue and a crash").isEqualTo(1);
+        second.requeue(redelivered, Duration.ZERO);
+        Message third = RabbitMqTransportTest.receive(second);
+        assertThat(third.header().handledCount()).as("after two requeues").isEqualTo(2);
+        second.acknowledge(third);
+        assertThat(second.receive(Duration.ofMillis(300))).as("one copy, no duplicate").isNull();
+        assertThat(fixture.deadLetters(spec)).isEmpty();
+        assertThat(ready(spec)).as("left in the work queue").isZero();
+    }
+
     @Test
     void aBodyOverMaxBodySizeIsDeadLetteredUnreadAndTheMessagesBehindItFlow() throws Exception {
         ChannelSpec spec = channel(b -> b.maxBodySize(1024).maxInboundBodySize(64 * 1024));

@@ -119,6 +119,11 @@ public final class Topology {
         declared(connection).add(key);
     }
 
+    /** Whether {@code queue} is a reply channel's queue: bound to no exchange, reached by its name alone. */
+    public static boolean isReplyQueue(String queue) {
+        return queue.startsWith(Reply.ADDRESS_PREFIX);
+    }
+
     /** A reply queue outlives its processor by this long (x-expires), so a brief disconnect loses nothing. */
     static final int REPLY_QUEUE_EXPIRY_MS = 10 * 60 * 1000;
 
@@ -137,7 +142,7 @@ public final class Topology {
             return;
         }
         String deadLetters = deadLetterQueue(queue);
-        boolean reply = queue.startsWith(Reply.ADDRESS_PREFIX);
+        boolean reply = isReplyQueue(queue);
         run(connection, check("queue '" + deadLetters + "'"), channel -> {
             if (mode == TopologyMode.VALIDATE) {
                 channel.queueDeclarePassive(deadLetters);
