@@ -14,13 +14,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * dead-letter copies go out on. Never on the consuming connection: when the broker blocks publishers (a memory or
  * disk alarm) it stops reading a blocked connection altogether, acks included. Opened when the transport connects:
  * opening a channel is itself an exchange the broker does not answer on a blocked connection. Copies go out one at
- * a time (each waits for its confirm), which the channel's confirms and return flag need.
+ * a time (each waits for its confirm), which the channel's confirms and return flag need. A copy whose confirm did
+ * not come in time leaves it outstanding on the channel; the next copy waits for it before publishing, so that its
+ * late nack or return is never taken for the next copy's (the broker sends a copy's return before its confirm).
  */
 final class CopyLane {
     private final Connection publishing;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean returned = new AtomicBoolean();
     private Channel channel;
+    /** The last copy's confirm did not come in time: it is still outstanding on {@link #channel}. */
+    private boolean outstanding;
 
     CopyLane(Connection publishing) throws IOException {
         this.publishing = publishing;
@@ -47,10 +51,21 @@ final class CopyLane {
         try {
             if (!channel.isOpen()) {
                 channel = open();
+                outstanding = false;
+            }
+            if (outstanding) {
+                // Whatever became of the earlier copy (ack, nack, return) is its own: its original stayed unacked.
+                confirmed(timeout, "an earlier copy on this lane is still unconfirmed after " + timeout.toMillis()
+                        + " ms (is the broker blocking publishers?); this copy was not published");
+                outstanding = false;
             }
             returned.set(false);
             channel.basicPublish(exchange, routingKey, true, properties, body);
-            if (!channel.waitForConfirms(timeout.toMillis())) {
+            outstanding = true;
+            boolean acked = confirmed(timeout, "no confirm of the copy within " + timeout.toMillis()
+                    + " ms (is the broker blocking publishers?); it may still arrive");
+            outstanding = false;
+            if (!acked) {
                 throw new IOException("the broker refused the copy (nack)");
             }
             if (returned.get()) {
@@ -59,6 +74,17 @@ final class CopyLane {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Waits for every confirm outstanding on the channel: true when all were acks, false when any was a nack. */
+    private boolean confirmed(Duration timeout, String timedOut) throws InterruptedException, TimeoutException {
+        try {
+            return channel.waitForConfirms(timeout.toMillis());
+        } catch (TimeoutException e) {
+            TimeoutException clear = new TimeoutException(timedOut);
+            clear.initCause(e);
+            throw clear;
         }
     }
 }
