@@ -215,8 +215,9 @@ final class Settler {
      * Puts a copy of a redelivered message at the end of its own queue with its count of unsettled deliveries in
      * {@link WireFormat#DELIVERIES}, then acks the original: a classic queue keeps no such count itself. The copy
      * goes through the delay exit addressed to this queue alone, as a requeued copy does, so that it keeps its
-     * handled count (trusted only from there); a reply queue, which the exit does not reach and whose messages are
-     * never requeued, takes it through the default exchange.
+     * handled count (trusted only from there). Where Courier did not bind the queue to the exit (a reply queue,
+     * whose messages are never requeued; {@code VALIDATE} and {@code ASSUME}, which bind nothing) the copy goes
+     * straight to the queue through the default exchange, and its handled count starts over.
      */
     void recount(Message message, Receipt receipt, int deliveries) {
         settling.lock();
@@ -227,7 +228,7 @@ final class Settler {
             Map<String, Object> headers = copyHeaders(receipt.properties());
             headers.put(WireFormat.DELIVERIES, deliveries);
             headers.putIfAbsent(WireFormat.TOPIC, message.topic());
-            if (Topology.isReplyQueue(queue)) {
+            if (!topology.exitReaches(queue)) {
                 republish("", queue, headers, message, receipt, "count the redelivery of");
                 return;
             }

@@ -12,6 +12,8 @@ import dev.courier.message.Message;
 import dev.courier.spi.ChannelSpec;
 import dev.courier.spi.DeadLetterReason;
 import dev.courier.test.Await;
+import dev.courier.transport.rabbitmq.internal.Receipt;
+import dev.courier.transport.rabbitmq.internal.WireFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -112,6 +114,46 @@ class RabbitMqDeliveryLimitTest {
         assertThat(second.receive(Duration.ofMillis(300))).as("one copy, no duplicate").isNull();
         assertThat(fixture.deadLetters(spec)).isEmpty();
         assertThat(ready(spec)).as("left in the work queue").isZero();
+    }
+
+    @Test
+    void inValidateModeARedeliveryIsCountedInItsOwnQueueWhichCourierDidNotBindToTheDelayExit() throws Exception {
+        fixture = new RabbitMqTransportFixture();
+        String topic = fixture.uniqueTopic("operator");
+        String queue = topic + ".operators"; // the operator's queue: bound to the topic only, not to the delay exit
+        try (Connection connection = TestBroker.rawConnection(); Channel channel = connection.createChannel()) {
+            channel.queueDeclare(RabbitMqTransport.deadLetterQueue(queue), true, false, false, null);
+            channel.queueDeclare(queue, true, false, false, Map.of("x-dead-letter-exchange", "",
+                    "x-dead-letter-routing-key", RabbitMqTransport.deadLetterQueue(queue)));
+            channel.queueBind(queue, fixture.prefix(), topic);
+        }
+        ChannelSpec spec = ChannelSpec.of(topic).withChannel(queue);
+        try (RabbitMqTransport validating = RabbitMqTransport.connect(RabbitMqConfig.builder().uri(TestBroker.uri())
+                .exchange(fixture.prefix()).topologyMode(TopologyMode.VALIDATE).deliveryLimit(3).build())) {
+            Message sent = message(topic);
+            confirm(fixture.producer().send(sent));
+            try (RabbitMqConsumer first = validating.createConsumer(spec)) {
+                assertThat(RabbitMqTransportTest.receive(first).id()).isEqualTo(sent.id());
+                // Closed without settling it, as a crashed consumer would.
+            }
+            try (RabbitMqConsumer second = validating.createConsumer(spec)) {
+                Message again = RabbitMqTransportTest.receive(second);
+                assertThat(again.id()).as("counted in its own queue, not sent where no binding takes it")
+                        .isEqualTo(sent.id());
+                assertThat(((Receipt) again.receipt()).properties().getHeaders())
+                        .as("the copy with its count, not the redelivery itself")
+                        .containsEntry(WireFormat.DELIVERIES, 1);
+                second.acknowledge(again);
+            }
+        }
+        assertThat(leftovers(queue)).as("ready in the queue, in the unroutable queue").containsExactly(0, 0);
+    }
+
+    private int[] leftovers(String queue) throws Exception {
+        try (Connection connection = TestBroker.rawConnection(); Channel channel = connection.createChannel()) {
+            return new int[] {channel.queueDeclarePassive(queue).getMessageCount(),
+                    channel.queueDeclarePassive(fixture.prefix() + ".unroutable").getMessageCount()};
+        }
     }
 
     @Test

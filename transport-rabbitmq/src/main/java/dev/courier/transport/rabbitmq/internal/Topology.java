@@ -62,8 +62,9 @@ public final class Topology {
     /**
      * Where a delayed message leaves the levels: a headers exchange that routes a delayed post by
      * {@link WireFormat#DELAY_TARGET} (its topic) to every channel of the topic, and a requeued copy by
-     * {@link WireFormat#RETRY_QUEUE} to its own channel only. Its alternate exchange keeps whatever it cannot route
-     * in {@link #unroutableQueue()}, so a message whose queue is gone is kept and counted, never dropped.
+     * {@link WireFormat#RETRY_QUEUE} to its own channel only (so is a delivery recount, published to it directly).
+     * Its alternate exchange keeps whatever it cannot route in {@link #unroutableQueue()}, so a message whose queue
+     * is gone is kept and counted, never dropped.
      */
     public String delayExit() { return exchange + ".delay-exit"; }
     public String unroutableQueue() { return exchange + ".unroutable"; }
@@ -122,6 +123,14 @@ public final class Topology {
     /** Whether {@code queue} is a reply channel's queue: bound to no exchange, reached by its name alone. */
     public static boolean isReplyQueue(String queue) {
         return queue.startsWith(Reply.ADDRESS_PREFIX);
+    }
+
+    /**
+     * Whether {@link #delayExit()} reaches {@code queue} by {@link WireFormat#RETRY_QUEUE} because Courier bound it
+     * so: a work queue in {@link TopologyMode#CREATE}. Not a reply queue, and not in the modes that bind nothing.
+     */
+    public boolean exitReaches(String queue) {
+        return mode == TopologyMode.CREATE && !isReplyQueue(queue);
     }
 
     /** A reply queue outlives its processor by this long (x-expires), so a brief disconnect loses nothing. */

@@ -41,7 +41,7 @@ public final class WireFormat {
     public static final String X_DEATH = "x-death";
     /** On a delayed post: the topic whose channels get it when its wait ends (the delay exit routes by it). */
     public static final String DELAY_TARGET = "courier-delay-target";
-    /** On a requeued copy: the one work queue it goes back to when its wait ends (the delay exit routes by it). */
+    /** On a requeued or recounted copy: the one work queue it goes back to (the delay exit routes by it). */
     public static final String RETRY_QUEUE = "courier-retry-queue";
 
     /**
@@ -181,8 +181,8 @@ public final class WireFormat {
     /**
      * The handled count of a received message: Courier's {@link #HANDLED_COUNT} header, trusted only on a delivery
      * that came out of the delay levels ({@code delayed}) addressed by {@link #RETRY_QUEUE} to this very
-     * {@code queue}, the only path on which a Courier consumer writes that header. Anything else counts as a first
-     * delivery.
+     * {@code queue}, the only path on which a Courier consumer writes that header (a requeue, or a delivery recount
+     * published to the exit). Anything else counts as a first delivery.
      */
     public static int handledCount(boolean delayed, Map<String, Object> headers, String queue) {
         if (!delayed || headers == null || !queue.equals(text(headers.get(RETRY_QUEUE)))) {
