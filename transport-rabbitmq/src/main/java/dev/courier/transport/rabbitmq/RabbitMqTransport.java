@@ -63,7 +63,7 @@ public final class RabbitMqTransport implements Transport {
         abortWhenRecoveredAfterClose(consuming);
         try {
             topology.declareExchanges(publishing);
-            this.copies = new CopyLane(publishing);
+            this.copies = new CopyLane(publishing, connections::blocked);
         } catch (IOException e) {
             close();
             throw new ChannelFailureException("Cannot open the channel for requeue and dead-letter copies on "

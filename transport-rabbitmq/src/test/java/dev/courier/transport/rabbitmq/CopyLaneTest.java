@@ -47,7 +47,8 @@ class CopyLaneTest {
                     blocked.set(false);
                 }
             });
-            CopyLane lane = new CopyLane(publishing); // opened before the alarm, as the transport does
+            // Opened before the alarm, as the transport does; told of the block as the transport's connections are.
+            CopyLane lane = new CopyLane(publishing, () -> blocked.get() ? "blocked by the test's alarm" : null);
             TestBroker.ctl("set_vm_memory_high_watermark", "0.0000001");
             try {
                 // Unroutable: once the broker reads it, it is returned, then confirmed.
