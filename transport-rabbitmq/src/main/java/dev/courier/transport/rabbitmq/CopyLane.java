@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * <p>A copy whose confirm did not come in time leaves it outstanding on the channel. The next copy first waits for
  * it, so that its late nack or return is never taken for the next copy's (the broker sends a copy's return before
  * its confirm). If it still does not come: while the broker blocks the connection the next copy is not published
- * (a blocked broker gets no pile of copies); otherwise the channel is given up and the copy goes out on a new one.
+ * (a blocked broker gets no pile of copies); otherwise the channel is given up and the next copy goes out on a new
+ * one. A copy whose time went on waiting for the earlier one is not published either.
  */
 final class CopyLane {
     private final Connection publishing;
@@ -46,8 +47,7 @@ final class CopyLane {
      *
      * @throws IOException when the broker refused it, returned it (no such queue), or the channel is gone
      * @throws TimeoutException when no confirm came in time (a blocked connection: the copy may still arrive later),
-     *     or, without publishing this copy, when an earlier copy is still unconfirmed while the broker blocks the
-     *     connection
+     *     or, without publishing this copy, when waiting for an earlier copy's confirm took its time
      */
     void copy(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body, Duration timeout)
             throws IOException, TimeoutException, InterruptedException {
@@ -71,6 +71,11 @@ final class CopyLane {
                     replace();
                 }
                 outstanding = false;
+                if (System.nanoTime() >= deadline) {
+                    // Published now, it could not be confirmed in time, yet would likely arrive: a duplicate.
+                    throw new TimeoutException("an earlier copy took the whole " + timeout.toMillis()
+                            + " ms without a confirm; this copy was not published");
+                }
             }
             returned.set(false);
             channel.basicPublish(exchange, routingKey, true, properties, body);
