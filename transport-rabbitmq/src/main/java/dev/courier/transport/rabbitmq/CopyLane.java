@@ -60,7 +60,7 @@ final class CopyLane {
             if (outstanding) {
                 // Whatever became of the earlier copy (ack, nack, return) is its own: its original stayed unacked.
                 try {
-                    confirmed(deadline, "");
+                    confirmed(deadline);
                 } catch (TimeoutException e) {
                     String why = blocked.get();
                     if (why != null) {
@@ -80,8 +80,15 @@ final class CopyLane {
             returned.set(false);
             channel.basicPublish(exchange, routingKey, true, properties, body);
             outstanding = true;
-            boolean acked = confirmed(deadline, "no confirm of the copy within " + timeout.toMillis()
-                    + " ms (is the broker blocking publishers?); it may still arrive");
+            boolean acked;
+            try {
+                acked = confirmed(deadline);
+            } catch (TimeoutException e) {
+                TimeoutException clear = new TimeoutException("no confirm of the copy within " + timeout.toMillis()
+                        + " ms (is the broker blocking publishers?); it may still arrive");
+                clear.initCause(e);
+                throw clear;
+            }
             outstanding = false;
             if (!acked) {
                 throw new IOException("the broker refused the copy (nack)");
@@ -109,15 +116,8 @@ final class CopyLane {
      * Waits until {@code deadline} (at least 1 ms) for every confirm outstanding on the channel: true when all were
      * acks, false when any was a nack.
      */
-    private boolean confirmed(long deadline, String timedOut) throws InterruptedException, TimeoutException {
-        long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-        try {
-            return channel.waitForConfirms(millis);
-        } catch (TimeoutException e) {
-            TimeoutException clear = new TimeoutException(timedOut);
-            clear.initCause(e);
-            throw clear;
-        }
+    private boolean confirmed(long deadline) throws InterruptedException, TimeoutException {
+        return channel.waitForConfirms(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
     }
 
     /** Closes a channel given up on a thread of its own: the broker may be slow to answer its close. */

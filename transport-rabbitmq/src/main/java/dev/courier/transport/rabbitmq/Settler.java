@@ -201,9 +201,7 @@ final class Settler {
             Map<String, Object> headers = copyHeaders(receipt.properties());
             headers.keySet().removeIf(name -> name.startsWith("x-death") || name.startsWith("x-first-death")
                     || name.startsWith("x-last-death"));
-            headers.remove(WireFormat.DELAY_TARGET); // else the exit would route it to every channel of the topic
-            headers.put(WireFormat.RETRY_QUEUE, queue);
-            headers.put(WireFormat.HANDLED_COUNT, receipt.handledCount() + 1);
+            addressedHere(headers, receipt.handledCount() + 1);
             headers.putIfAbsent(WireFormat.TOPIC, message.topic());
             republish(topology.delayEntry(millis), Topology.delayKey(millis), headers, message, receipt, "requeue");
         } finally {
@@ -232,13 +230,21 @@ final class Settler {
                 republish("", queue, headers, message, receipt, "count the redelivery of");
                 return;
             }
-            headers.remove(WireFormat.DELAY_TARGET); // else the exit would route it to every channel of the topic
-            headers.put(WireFormat.RETRY_QUEUE, queue);
-            headers.put(WireFormat.HANDLED_COUNT, receipt.handledCount()); // the trusted count, not a producer's
+            addressedHere(headers, receipt.handledCount()); // the trusted count, not a producer's
             republish(topology.delayExit(), "", headers, message, receipt, "count the redelivery of");
         } finally {
             settling.unlock();
         }
+    }
+
+    /**
+     * Addresses a copy that goes through the delay exit to this queue alone, with {@code handledCount} as its
+     * handled count (trusted only from the exit).
+     */
+    private void addressedHere(Map<String, Object> headers, int handledCount) {
+        headers.remove(WireFormat.DELAY_TARGET); // else the exit would route it to every channel of the topic
+        headers.put(WireFormat.RETRY_QUEUE, queue);
+        headers.put(WireFormat.HANDLED_COUNT, handledCount);
     }
 
     void reject(Message message, Receipt receipt, DeadLetterReason reason) {

@@ -150,10 +150,7 @@ class RabbitMqDeliveryLimitTest {
     }
 
     private int[] leftovers(String queue) throws Exception {
-        try (Connection connection = TestBroker.rawConnection(); Channel channel = connection.createChannel()) {
-            return new int[] {channel.queueDeclarePassive(queue).getMessageCount(),
-                    channel.queueDeclarePassive(fixture.prefix() + ".unroutable").getMessageCount()};
-        }
+        return ready(queue, fixture.prefix() + ".unroutable");
     }
 
     @Test
@@ -230,8 +227,17 @@ class RabbitMqDeliveryLimitTest {
     }
 
     private static int ready(ChannelSpec spec) throws Exception {
+        return ready(spec.channel())[0];
+    }
+
+    /** The messages ready in each of {@code queues}, in order. */
+    private static int[] ready(String... queues) throws Exception {
         try (Connection connection = TestBroker.rawConnection(); Channel channel = connection.createChannel()) {
-            return channel.queueDeclarePassive(spec.channel()).getMessageCount();
+            int[] counts = new int[queues.length];
+            for (int i = 0; i < queues.length; i++) {
+                counts[i] = channel.queueDeclarePassive(queues[i]).getMessageCount();
+            }
+            return counts;
         }
     }
 
