@@ -73,7 +73,6 @@ public final class LocalHandling {
         }
     }
 
-    /** Whether a handler is registered for this request type. */
     /** {@code send} or {@code publish} in process, timed, with the outcome told to {@code listener}. */
     public void timed(Request request, CourierListener listener) {
         long start = System.nanoTime();
@@ -90,6 +89,7 @@ public final class LocalHandling {
         listener.handledInProcess(request, System.nanoTime() - start, null);
     }
 
+    /** Whether a handler is registered for this request type. */
     public boolean handles(Class<? extends Request> requestType) {
         return bindings.containsKey(requestType);
     }
