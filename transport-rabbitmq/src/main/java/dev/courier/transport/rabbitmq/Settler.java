@@ -237,10 +237,7 @@ final class Settler {
         }
     }
 
-    /**
-     * Addresses a copy that goes through the delay exit to this queue alone, with {@code handledCount} as its
-     * handled count (trusted only from the exit).
-     */
+    /** Addresses a copy through the delay exit to this queue alone, with its handled count (trusted from there). */
     private void addressedHere(Map<String, Object> headers, int handledCount) {
         headers.remove(WireFormat.DELAY_TARGET); // else the exit would route it to every channel of the topic
         headers.put(WireFormat.RETRY_QUEUE, queue);
