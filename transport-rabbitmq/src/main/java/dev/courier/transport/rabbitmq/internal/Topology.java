@@ -23,10 +23,11 @@ public final class Topology {
     private final TopologyMode mode;
     private final Map<Connection, Set<String>> declared = new ConcurrentHashMap<>();
     private final Map<Connection, Channel> keepers = new ConcurrentHashMap<>();
-
     private final int deliveryLimit;
-
     private final QueueType unroutableType;
+    /** Names read on every delivery ({@link #fromDelayLevels}), built once rather than per message. */
+    private final String delayExit;
+    private final String delayLevelPrefix;
 
     public Topology(String exchange, TopologyMode mode) {
         this(exchange, mode, 0, QueueType.CLASSIC);
@@ -42,6 +43,8 @@ public final class Topology {
         this.mode = mode;
         this.deliveryLimit = deliveryLimit;
         this.unroutableType = unroutableType;
+        this.delayExit = exchange + ".delay-exit";
+        this.delayLevelPrefix = exchange + ".delay-level.";
     }
 
     public String exchange() { return exchange; }
@@ -66,16 +69,16 @@ public final class Topology {
      * Its alternate exchange keeps whatever it cannot route in {@link #unroutableQueue()}, so a message whose queue
      * is gone is kept and counted, never dropped.
      */
-    public String delayExit() { return exchange + ".delay-exit"; }
+    public String delayExit() { return delayExit; }
     public String unroutableQueue() { return exchange + ".unroutable"; }
     /** Delay level {@code k}'s topic exchange, and its queue (same name), which holds a message for 2^k ms. */
-    public String delayLevel(int k) { return exchange + ".delay-level." + (k < 10 ? "0" : "") + k; }
+    public String delayLevel(int k) { return delayLevelPrefix + (k < 10 ? "0" : "") + k; }
     public static String deadLetterQueue(String queue) { return queue + ".dead-letters"; }
 
     /** Whether a delivery published to {@code exchange} came out of the delay levels (a level or the exit). */
     public boolean fromDelayLevels(String exchangeName) {
-        return exchangeName.equals(delayExit()) || (exchangeName.startsWith(exchange + ".delay-level.")
-                && exchangeName.length() == exchange.length() + ".delay-level.".length() + 2);
+        return exchangeName.equals(delayExit) || (exchangeName.startsWith(delayLevelPrefix)
+                && exchangeName.length() == delayLevelPrefix.length() + 2);
     }
 
     /**
